@@ -1,0 +1,70 @@
+/* Global options and subcommand dispatch. */
+#include "app/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/commands.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: ratos-setup [--boards-dir DIR] [COMMAND [ARGS]]\n"
+	      "\n"
+	      "Without a command, starts the setup wizard: board, driver power jumpers,\n"
+	      "endstop cables, firmware build, SD card.\n"
+	      "\n"
+	      "Commands:\n",
+	      out);
+	for (unsigned i = 0; i < rs_command_count; i++) {
+		char head[64];
+		snprintf(head, sizeof(head), "%s %s", rs_commands[i].name, rs_commands[i].args);
+		fprintf(out, "  %-34s %s\n", head, rs_commands[i].summary);
+	}
+	fputs("\nOptions:\n"
+	      "  --boards-dir DIR   read board files from DIR\n"
+	      "  --help             show this help\n"
+	      "  --version          show the version\n"
+	      "\nExit codes: 0 success, 1 failure, 2 usage error or unknown board.\n",
+	      out);
+}
+
+int rs_cli_main(int argc, char **argv)
+{
+	struct rs_app app = { .argv0 = argv[0] };
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return RS_EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("ratos-setup %s\n", RS_VERSION);
+			return RS_EXIT_OK;
+		} else if (strcmp(argv[i], "--boards-dir") == 0 && i + 1 < argc) {
+			app.boards_dir = argv[++i];
+		} else if (strncmp(argv[i], "--boards-dir=", 13) == 0) {
+			app.boards_dir = argv[i] + 13;
+		} else {
+			break; /* wizard options (e.g. --reset) are the wizard's own */
+		}
+	}
+
+	int rc;
+	if (i >= argc || argv[i][0] == '-') {
+		rc = rs_cmd_wizard(&app, argc - i + 1, argv + i - 1);
+	} else {
+		const struct rs_command *cmd = NULL;
+		for (unsigned c = 0; c < rs_command_count; c++)
+			if (strcmp(rs_commands[c].name, argv[i]) == 0)
+				cmd = &rs_commands[c];
+		if (!cmd) {
+			fprintf(stderr, "ratos-setup: unknown command '%s' (see ratos-setup --help)\n",
+				argv[i]);
+			return RS_EXIT_USAGE;
+		}
+		rc = cmd->run(&app, argc - i, argv + i);
+	}
+	if (app.catalog_loaded)
+		rs_catalog_free(&app.catalog);
+	return rc;
+}

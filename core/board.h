@@ -1,0 +1,91 @@
+/* The board model: everything the wizard and the subcommands know about one
+ * controller board or toolboard, and about the stepper drivers that can sit on
+ * it. Filled by core/board_loader.c from boards/<id>.yaml (schema:
+ * boards/README.md). All strings are owned by the struct. */
+#ifndef RS_CORE_BOARD_H
+#define RS_CORE_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RS_MAX_VOLTAGES 8
+
+enum rs_board_kind { RS_KIND_CONTROL, RS_KIND_TOOLBOARD };
+enum rs_support_level { RS_SUPPORT_FULL, RS_SUPPORT_PARTIAL, RS_SUPPORT_UNSUPPORTED };
+enum rs_flash_method {
+	RS_FLASH_SDCARD,       /* firmware file copied to a card by hand */
+	RS_FLASH_USB,          /* `make flash` over the Klipper USB serial */
+	RS_FLASH_DFU,          /* STM32 ROM DFU (BOOT0) */
+	RS_FLASH_FLASH_SDCARD, /* Klipper's flash-sdcard.sh, card stays in the board */
+	RS_FLASH_MANUAL,       /* no automatic route; instructions only */
+};
+enum rs_endstop_rail { RS_RAIL_NONE, RS_RAIL_5V, RS_RAIL_3V3 };
+
+struct rs_strv {
+	char **items;
+	size_t count;
+};
+
+struct rs_board {
+	char *id; /* [a-z0-9-]+, equals the file name */
+	char *name;
+	char *manufacturer;
+	enum rs_board_kind kind;
+	char *mcu; /* Klipper's CONFIG_MCU, e.g. stm32f429xx */
+
+	enum rs_support_level support;
+	char *support_reason; /* NULL for full support */
+	char *recommended;    /* board id suggested instead, or NULL */
+
+	struct rs_strv klipper; /* minimal config lines, "CONFIG_X=value" */
+	char *usb_serial;       /* CONFIG_USB_SERIAL_NUMBER; NULL when not USB */
+
+	enum rs_flash_method flash_method;
+	char *sd_file;    /* file name the bootloader looks for, e.g. firmware.bin */
+	char *sd_renamed; /* what it renames it to after flashing, e.g. FIRMWARE.CUR */
+	char *flash_notes;
+	bool has_dfu;
+	bool dfu_boot0_jumper;
+	struct rs_strv dfu_steps;
+
+	unsigned driver_count;
+	struct rs_strv sockets;          /* driver socket names, driver_count of them */
+	bool power_jumpers;              /* VIN / V_MOT jumper above each socket */
+	unsigned motor_voltages[RS_MAX_VOLTAGES];
+	size_t motor_voltage_count;
+	struct rs_strv integrated_drivers; /* driver ids soldered on the board */
+
+	enum rs_endstop_rail endstop_rail;
+	char *docs_url;
+
+	char *source_file; /* where it was loaded from */
+};
+
+struct rs_driver {
+	char *id;   /* e.g. BTT-TMC2209-13 */
+	char *name; /* e.g. BTT TMC2209 v1.3 */
+	char *chip; /* TMC2209, TMC5160, ... */
+	char *protocol; /* uart / spi */
+	double sense_ohm;
+	double max_current;
+	unsigned voltages[RS_MAX_VOLTAGES];
+	size_t voltage_count;
+	bool external; /* external driver module (e.g. TMC5160T Plus) */
+};
+
+void rs_board_free(struct rs_board *b);
+void rs_driver_free(struct rs_driver *d);
+void rs_strv_free(struct rs_strv *v);
+void rs_strv_push(struct rs_strv *v, const char *s);
+
+const char *rs_board_kind_name(enum rs_board_kind k);
+const char *rs_support_level_name(enum rs_support_level s);
+const char *rs_flash_method_name(enum rs_flash_method m);
+const char *rs_endstop_rail_name(enum rs_endstop_rail r);
+
+/* True when the board's SD route needs a card carried from a reader on the Pi. */
+bool rs_board_uses_sdcard(const struct rs_board *b);
+/* The value of CONFIG_<key> in the board's Klipper lines, or NULL. */
+const char *rs_board_config_value(const struct rs_board *b, const char *key);
+
+#endif

@@ -1,0 +1,28 @@
+/* What a built klipper.bin says about itself. Klipper embeds its data
+ * dictionary (JSON, zlib-compressed) in the binary; it names the MCU, the
+ * Klipper version and the build's config values. */
+#ifndef RS_CORE_FWINFO_H
+#define RS_CORE_FWINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/board.h"
+#include "core/error.h"
+
+struct rs_fwinfo {
+	char *version;        /* e.g. v0.13.0-730-g84104bbbd */
+	char *mcu;            /* e.g. stm32f429xx */
+	char *build_versions; /* compiler versions, may be NULL */
+	struct rs_strv config; /* "KEY=value" pairs from the dictionary's config */
+	size_t size;          /* size of the binary in bytes */
+};
+
+/* Finds and decodes the dictionary in a firmware image. */
+bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,
+		     struct rs_fwinfo *out, struct rs_errors *errs);
+bool rs_fwinfo_read_file(const char *path, struct rs_fwinfo *out, struct rs_errors *errs);
+const char *rs_fwinfo_config(const struct rs_fwinfo *fw, const char *key);
+void rs_fwinfo_free(struct rs_fwinfo *fw);
+
+#endif
