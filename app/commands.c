@@ -6,5 +6,8 @@ const struct rs_command rs_commands[] = {
 	{ "board", "ID [--json]", "everything known about one board", rs_cmd_board },
 	{ "config", "ID", "the Klipper config fragment the build uses", rs_cmd_config },
 	{ "validate", "[PATH...]", "check board files; errors as file:line:col", rs_cmd_validate },
+	{ "build", "ID [--klipper DIR] [--force]", "build and install the board's Klipper firmware",
+	  rs_cmd_build },
+	{ "fwinfo", "FILE [--json]", "version, MCU and settings inside a klipper.bin", rs_cmd_fwinfo },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);
