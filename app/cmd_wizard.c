@@ -1,0 +1,17 @@
+/* ratos-setup (no command): the interactive wizard. */
+#include <stdio.h>
+
+#include "app/commands.h"
+
+int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	const struct rs_catalog *cat = rs_app_catalog(app);
+	if (!cat)
+		return RS_EXIT_FAIL;
+	printf("ratos-setup: %zu boards loaded. The interactive wizard is not available in this "
+	       "build yet; see ratos-setup --help for the commands.\n",
+	       cat->board_count);
+	return RS_EXIT_OK;
+}
