@@ -48,35 +48,35 @@ static void on_line(void *ctx, const char *line)
 
 static void print_json(const struct rs_fwbuild_result *r, const char *board)
 {
-	struct rs_json_out j = { 0 };
+	struct rs_json j;
 	bool ok = r->step == RS_FWB_DONE || r->step == RS_FWB_UP_TO_DATE;
-	rs_json_object_begin(&j, NULL);
-	rs_json_string_member(&j, "board", board);
-	rs_json_string_member(&j, "status", rs_fwbuild_step_name(r->step));
-	rs_json_string_member(&j, "error", ok ? NULL : rs_fwbuild_fail_name(r->fail));
-	rs_json_string_member(&j, "message", r->message);
-	rs_json_string_member(&j, "hint", r->hint);
-	rs_json_array_begin(&j, "error_lines");
+	rs_json_init(&j, stdout);
+	rs_json_object_begin(&j);
+	rs_json_kv_string(&j, "board", board);
+	rs_json_kv_string(&j, "status", rs_fwbuild_step_name(r->step));
+	rs_json_kv_string(&j, "error", ok ? NULL : rs_fwbuild_fail_name(r->fail));
+	rs_json_kv_string(&j, "message", r->message);
+	rs_json_kv_string(&j, "hint", r->hint);
+	rs_json_key(&j, "error_lines");
+	rs_json_array_begin(&j);
 	for (size_t i = 0; i < r->error_lines.count; i++)
-		rs_json_string_member(&j, NULL, r->error_lines.items[i]);
+		rs_json_string(&j, r->error_lines.items[i]);
 	rs_json_array_end(&j);
-	rs_json_string_member(&j, "klipper_dir", r->klipper_dir);
-	rs_json_string_member(&j, "tree_version", r->tree_version);
-	rs_json_string_member(&j, "version", r->version);
-	rs_json_string_member(&j, "mcu", r->mcu);
-	rs_json_string_member(&j, "firmware", ok ? r->firmware_path : NULL);
-	rs_json_string_member(&j, "sidecar", ok ? r->sidecar_path : NULL);
+	rs_json_kv_string(&j, "klipper_dir", r->klipper_dir);
+	rs_json_kv_string(&j, "tree_version", r->tree_version);
+	rs_json_kv_string(&j, "version", r->version);
+	rs_json_kv_string(&j, "mcu", r->mcu);
+	rs_json_kv_string(&j, "firmware", ok ? r->firmware_path : NULL);
+	rs_json_kv_string(&j, "sidecar", ok ? r->sidecar_path : NULL);
 	if (ok)
-		rs_json_int_member(&j, "size", (long long)r->size);
-	rs_json_string_member(&j, "sha256", r->sha256[0] ? r->sha256 : NULL);
-	rs_json_string_member(&j, "config_sha256", r->config_sha256[0] ? r->config_sha256 : NULL);
-	rs_json_string_member(&j, "config", r->config_path);
-	rs_json_string_member(&j, "log", r->log_path);
-	rs_json_int_member(&j, "milliseconds", (long long)(r->seconds * 1000));
+		rs_json_kv_uint(&j, "size", r->size);
+	rs_json_kv_string(&j, "sha256", r->sha256[0] ? r->sha256 : NULL);
+	rs_json_kv_string(&j, "config_sha256", r->config_sha256[0] ? r->config_sha256 : NULL);
+	rs_json_kv_string(&j, "config", r->config_path);
+	rs_json_kv_string(&j, "log", r->log_path);
+	rs_json_kv_uint(&j, "milliseconds", (unsigned long long)(r->seconds * 1000));
 	rs_json_object_end(&j);
-	char *text = rs_json_finish(&j);
-	fputs(text, stdout);
-	free(text);
+	rs_json_finish(&j);
 }
 
 static void print_human(const struct rs_fwbuild_result *r, const char *board)

@@ -9,26 +9,26 @@
 
 static void print_json(const char *path, const struct rs_fwinfo *fw)
 {
-	struct rs_json_out j = { 0 };
-	rs_json_object_begin(&j, NULL);
-	rs_json_string_member(&j, "file", path);
-	rs_json_int_member(&j, "size", (long long)fw->size);
-	rs_json_string_member(&j, "version", fw->version);
-	rs_json_string_member(&j, "mcu", fw->mcu);
-	rs_json_string_member(&j, "build_versions", fw->build_versions);
-	rs_json_object_begin(&j, "config");
+	struct rs_json j;
+	rs_json_init(&j, stdout);
+	rs_json_object_begin(&j);
+	rs_json_kv_string(&j, "file", path);
+	rs_json_kv_uint(&j, "size", fw->size);
+	rs_json_kv_string(&j, "version", fw->version);
+	rs_json_kv_string(&j, "mcu", fw->mcu);
+	rs_json_kv_string(&j, "build_versions", fw->build_versions);
+	rs_json_key(&j, "config");
+	rs_json_object_begin(&j);
 	for (size_t i = 0; i < fw->config.count; i++) {
 		const char *kv = fw->config.items[i];
 		const char *eq = strchr(kv, '=');
 		char *key = strndup(kv, (size_t)(eq - kv));
-		rs_json_string_member(&j, key, eq + 1);
+		rs_json_kv_string(&j, key, eq + 1);
 		free(key);
 	}
 	rs_json_object_end(&j);
 	rs_json_object_end(&j);
-	char *text = rs_json_finish(&j);
-	fputs(text, stdout);
-	free(text);
+	rs_json_finish(&j);
 }
 
 int rs_cmd_fwinfo(struct rs_app *app, int argc, char **argv)

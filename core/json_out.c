@@ -1,127 +1,129 @@
 #include "core/json_out.h"
 
-#include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "core/xalloc.h"
-
-static void put(struct rs_json_out *j, const char *s, size_t n)
+void rs_json_init(struct rs_json *j, FILE *out)
 {
-	if (j->len + n + 1 > j->cap) {
-		j->cap = (j->len + n + 1) * 2;
-		j->buf = rs_xrealloc(j->buf, j->cap);
+	*j = (struct rs_json){ .out = out };
+}
+
+/* Separator before a value: none after a key, a comma after a sibling. */
+static void before_value(struct rs_json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
 	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-	j->buf[j->len] = '\0';
+	if (j->depth > 0 && j->has_items[j->depth - 1])
+		fputc(',', j->out);
+	if (j->depth > 0)
+		j->has_items[j->depth - 1] = true;
 }
 
-static void puts_(struct rs_json_out *j, const char *s)
+static void open(struct rs_json *j, char c)
 {
-	put(j, s, strlen(s));
+	before_value(j);
+	fputc(c, j->out);
+	if (j->depth < RS_JSON_MAX_DEPTH)
+		j->has_items[j->depth] = false;
+	j->depth++;
 }
 
-static void escaped(struct rs_json_out *j, const char *s)
+static void close(struct rs_json *j, char c)
 {
-	put(j, "\"", 1);
+	fputc(c, j->out);
+	j->depth--;
+}
+
+void rs_json_object_begin(struct rs_json *j) { open(j, '{'); }
+void rs_json_object_end(struct rs_json *j) { close(j, '}'); }
+void rs_json_array_begin(struct rs_json *j) { open(j, '['); }
+void rs_json_array_end(struct rs_json *j) { close(j, ']'); }
+
+static void write_escaped(FILE *out, const char *s)
+{
+	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char tmp[8];
 		switch (*p) {
-		case '"': puts_(j, "\\\""); break;
-		case '\\': puts_(j, "\\\\"); break;
-		case '\n': puts_(j, "\\n"); break;
-		case '\r': puts_(j, "\\r"); break;
-		case '\t': puts_(j, "\\t"); break;
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-				puts_(j, tmp);
-			} else {
-				put(j, (const char *)p, 1);
-			}
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
 		}
 	}
-	put(j, "\"", 1);
+	fputc('"', out);
 }
 
-static void member(struct rs_json_out *j, const char *key)
+void rs_json_key(struct rs_json *j, const char *key)
 {
-	if (j->depth > 0) {
-		if (!j->first[j->depth])
-			put(j, ",", 1);
-		j->first[j->depth] = false;
-	}
-	if (key) {
-		escaped(j, key);
-		put(j, ":", 1);
-	}
+	before_value(j);
+	write_escaped(j->out, key);
+	fputc(':', j->out);
+	j->after_key = true;
 }
 
-static void open_(struct rs_json_out *j, const char *key, const char *bracket)
+void rs_json_string(struct rs_json *j, const char *s)
 {
-	member(j, key);
-	puts_(j, bracket);
-	if (j->depth < RS_JSON_OUT_DEPTH - 1)
-		j->depth++;
-	j->first[j->depth] = true;
-}
-
-void rs_json_object_begin(struct rs_json_out *j, const char *key) { open_(j, key, "{"); }
-void rs_json_array_begin(struct rs_json_out *j, const char *key) { open_(j, key, "["); }
-
-void rs_json_object_end(struct rs_json_out *j)
-{
-	if (j->depth > 0)
-		j->depth--;
-	puts_(j, "}");
-}
-
-void rs_json_array_end(struct rs_json_out *j)
-{
-	if (j->depth > 0)
-		j->depth--;
-	puts_(j, "]");
-}
-
-void rs_json_string_member(struct rs_json_out *j, const char *key, const char *val)
-{
-	member(j, key);
-	if (val)
-		escaped(j, val);
+	before_value(j);
+	if (s)
+		write_escaped(j->out, s);
 	else
-		puts_(j, "null");
+		fputs("null", j->out);
 }
 
-void rs_json_int_member(struct rs_json_out *j, const char *key, long long val)
+void rs_json_uint(struct rs_json *j, unsigned long long v)
 {
-	char tmp[32];
-	member(j, key);
-	snprintf(tmp, sizeof(tmp), "%lld", val);
-	puts_(j, tmp);
+	before_value(j);
+	fprintf(j->out, "%llu", v);
 }
 
-void rs_json_double_member(struct rs_json_out *j, const char *key, double val)
+void rs_json_double(struct rs_json *j, double v)
 {
-	char tmp[64];
-	member(j, key);
-	if (val != val || val > 1e300 || val < -1e300)
-		snprintf(tmp, sizeof(tmp), "null");
+	before_value(j);
+	char buf[32];
+	/* Shortest form that reads back exactly: 0.11, not 0.11000000000000001. */
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	if (isfinite(v))
+		fputs(buf, j->out);
 	else
-		snprintf(tmp, sizeof(tmp), "%.3f", val);
-	puts_(j, tmp);
+		fputs("null", j->out);
 }
 
-void rs_json_bool_member(struct rs_json_out *j, const char *key, bool val)
+void rs_json_bool(struct rs_json *j, bool v)
 {
-	member(j, key);
-	puts_(j, val ? "true" : "false");
+	before_value(j);
+	fputs(v ? "true" : "false", j->out);
 }
 
-char *rs_json_finish(struct rs_json_out *j)
+void rs_json_kv_string(struct rs_json *j, const char *key, const char *s)
 {
-	put(j, "\n", 1);
-	char *out = j->buf;
-	memset(j, 0, sizeof(*j));
-	return out;
+	rs_json_key(j, key);
+	rs_json_string(j, s);
+}
+
+void rs_json_kv_uint(struct rs_json *j, const char *key, unsigned long long v)
+{
+	rs_json_key(j, key);
+	rs_json_uint(j, v);
+}
+
+void rs_json_kv_bool(struct rs_json *j, const char *key, bool v)
+{
+	rs_json_key(j, key);
+	rs_json_bool(j, v);
+}
+
+void rs_json_finish(struct rs_json *j)
+{
+	fputc('\n', j->out);
+	fflush(j->out);
 }

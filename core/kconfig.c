@@ -25,8 +25,8 @@ void rs_kconfig_fragment(const struct rs_board *b, struct rs_strv *lines)
 	}
 	*o = '\0';
 	char *line = rs_xasprintf("CONFIG_USB_SERIAL_NUMBER=\"%s\"", esc);
-	rs_strv_push(lines, line);
 	rs_strv_push(lines, "# CONFIG_USB_SERIAL_NUMBER_CHIPID is not set");
+	rs_strv_push(lines, line);
 	free(line);
 	free(esc);
 }

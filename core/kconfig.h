@@ -24,9 +24,11 @@ struct rs_kconfig {
 	size_t count;
 };
 
-/* The board's `klipper` lines, then, when the board has a USB serial,
- * CONFIG_USB_SERIAL_NUMBER="<serial>" and
- * "# CONFIG_USB_SERIAL_NUMBER_CHIPID is not set". Appends to lines. */
+/* The board's `klipper` lines, then, when the board has a USB serial, the
+ * lines RatOS uses so the board appears as
+ * /dev/serial/by-id/usb-Klipper_<mcu>_<serial>-if00:
+ * "# CONFIG_USB_SERIAL_NUMBER_CHIPID is not set" and
+ * CONFIG_USB_SERIAL_NUMBER="<serial>". Appends to lines. */
 void rs_kconfig_fragment(const struct rs_board *b, struct rs_strv *lines);
 /* The lines joined, each ending in '\n'. Caller frees. */
 char *rs_kconfig_join(const struct rs_strv *lines);
