@@ -58,18 +58,18 @@ static char *inflate_at(const unsigned char *data, size_t len, size_t *out_len)
 static void fill(struct rs_fwinfo *out, struct rs_json_span dict)
 {
 	struct rs_json_span v, cfg;
-	if (rs_json_get(dict, "version", &v))
-		out->version = rs_json_scalar(v);
-	if (rs_json_get(dict, "build_versions", &v))
-		out->build_versions = rs_json_scalar(v);
-	if (!rs_json_get(dict, "config", &cfg))
+	if (rs_json_scan_get(dict, "version", &v))
+		out->version = rs_json_scan_scalar(v);
+	if (rs_json_scan_get(dict, "build_versions", &v))
+		out->build_versions = rs_json_scan_scalar(v);
+	if (!rs_json_scan_get(dict, "config", &cfg))
 		return;
-	struct rs_json_iter it;
+	struct rs_json_scan_iter it;
 	struct rs_json_span k;
-	if (!rs_json_iter_init(&it, cfg))
+	if (!rs_json_scan_begin(&it, cfg))
 		return;
-	while (rs_json_iter_next(&it, &k, &v)) {
-		char *key = rs_json_string(k), *val = rs_json_scalar(v);
+	while (rs_json_scan_next(&it, &k, &v)) {
+		char *key = rs_json_scan_string(k), *val = rs_json_scan_scalar(v);
 		if (key && val) {
 			char *line = rs_xasprintf("%s=%s", key, val);
 			rs_strv_push(&out->config, line);
@@ -86,7 +86,7 @@ static void fill(struct rs_fwinfo *out, struct rs_json_span dict)
 static bool looks_like_dict(struct rs_json_span s)
 {
 	struct rs_json_span v;
-	return rs_json_get(s, "version", &v) && rs_json_get(s, "config", &v);
+	return rs_json_scan_get(s, "version", &v) && rs_json_scan_get(s, "config", &v);
 }
 
 bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,

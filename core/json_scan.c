@@ -74,7 +74,7 @@ static const char *skip_value(const char *p, const char *end)
 	return NULL;
 }
 
-bool rs_json_iter_init(struct rs_json_iter *it, struct rs_json_span v)
+bool rs_json_scan_begin(struct rs_json_scan_iter *it, struct rs_json_span v)
 {
 	const char *end = v.p + v.len;
 	const char *p = skip_ws(v.p, end);
@@ -86,7 +86,7 @@ bool rs_json_iter_init(struct rs_json_iter *it, struct rs_json_span v)
 	return true;
 }
 
-bool rs_json_iter_next(struct rs_json_iter *it, struct rs_json_span *key, struct rs_json_span *val)
+bool rs_json_scan_next(struct rs_json_scan_iter *it, struct rs_json_span *key, struct rs_json_span *val)
 {
 	if (it->failed || !it->p)
 		return false;
@@ -122,14 +122,14 @@ bad:
 	return false;
 }
 
-bool rs_json_get(struct rs_json_span v, const char *name, struct rs_json_span *out)
+bool rs_json_scan_get(struct rs_json_span v, const char *name, struct rs_json_span *out)
 {
-	struct rs_json_iter it;
+	struct rs_json_scan_iter it;
 	struct rs_json_span k, val;
-	if (!rs_json_iter_init(&it, v))
+	if (!rs_json_scan_begin(&it, v))
 		return false;
-	while (rs_json_iter_next(&it, &k, &val)) {
-		char *kname = rs_json_string(k);
+	while (rs_json_scan_next(&it, &k, &val)) {
+		char *kname = rs_json_scan_string(k);
 		bool hit = kname && strcmp(kname, name) == 0;
 		free(kname);
 		if (hit) {
@@ -190,7 +190,7 @@ static size_t put_utf8(char *o, unsigned cp)
 	return 4;
 }
 
-char *rs_json_string(struct rs_json_span v)
+char *rs_json_scan_string(struct rs_json_span v)
 {
 	const char *p = v.p, *end = v.p + v.len;
 	if (v.len < 2 || *p != '"' || skip_string(p, end) != end)
@@ -244,12 +244,12 @@ bad:
 	return NULL;
 }
 
-char *rs_json_scalar(struct rs_json_span v)
+char *rs_json_scan_scalar(struct rs_json_span v)
 {
 	if (v.len == 0)
 		return NULL;
 	if (v.p[0] == '"')
-		return rs_json_string(v);
+		return rs_json_scan_string(v);
 	for (size_t i = 0; i < v.len; i++)
 		if (!is_scalar_char(v.p[i]))
 			return NULL;
