@@ -37,7 +37,9 @@ static void on_line(void *ctx, const char *line)
 	if (bl.kind == RS_BLINE_COMPILING) {
 		struct rs_fwbuild_progress p;
 		rs_fwbuild_get_progress(c->fb, &p);
-		int w = p.total >= 100 ? 3 : 2;
+		int w = 1;
+		for (unsigned t = p.total; t >= 10; t /= 10)
+			w++;
 		fprintf(stderr, "[%*u/%*u] %s\n", w, p.done, w, p.total, p.current);
 	} else if (bl.kind == RS_BLINE_LINKING) {
 		fputs("linking\n", stderr);

@@ -56,7 +56,7 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	fb->outdir = rs_xasprintf("%s/out/", fb->workdir);
 	fb->kconf_out = rs_xasprintf("%s/kconfig-out/", fb->workdir);
 	fb->config_new = rs_xasprintf("%s/board.config.new", fb->workdir);
-	fb->stamp = rs_xasprintf("%s/out.config_sha256", fb->workdir);
+	fb->stamp = rs_xasprintf("%s/out.stamp", fb->workdir);
 	fb->fw_name = rs_xasprintf("firmware-%s.bin", board->id);
 	fb->sc_name = rs_xasprintf("firmware-%s.bin%s", board->id, RS_SIDECAR_SUFFIX);
 	fb->res.log_path = rs_xasprintf("%s/build.log", fb->workdir);
@@ -79,6 +79,34 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	return fb;
 }
 
+/* Until make runs, lines wait in memory: a cache hit must not replace the
+ * log of the build that produced the installed image. */
+static void log_line(struct rs_fwbuild *fb, const char *line)
+{
+	if (fb->log) {
+		fputs(line, fb->log);
+		fputc('\n', fb->log);
+	} else {
+		rs_strv_push(&fb->pending, line);
+	}
+}
+
+bool rs_fwbuild_open_log(struct rs_fwbuild *fb)
+{
+	if (fb->log)
+		return true;
+	fb->log = fopen(fb->res.log_path, "we");
+	if (!fb->log)
+		return false;
+	if (fb->owner.set && fchown(fileno(fb->log), fb->owner.uid, fb->owner.gid) != 0)
+		rs_strv_push(&fb->pending, "ratos-setup: cannot give the log to the invoking user");
+	for (size_t i = 0; i < fb->pending.count; i++)
+		log_line(fb, fb->pending.items[i]);
+	rs_strv_free(&fb->pending);
+	fb->log_used = true;
+	return true;
+}
+
 void rs_fwbuild_logf(struct rs_fwbuild *fb, const char *fmt, ...)
 {
 	char line[1024];
@@ -86,10 +114,7 @@ void rs_fwbuild_logf(struct rs_fwbuild *fb, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (fb->log) {
-		fputs(line, fb->log);
-		fputc('\n', fb->log);
-	}
+	log_line(fb, line);
 }
 
 void rs_fwbuild_finish(struct rs_fwbuild *fb, enum rs_fwbuild_step step, enum rs_fwbuild_fail fail,
@@ -116,6 +141,11 @@ void rs_fwbuild_finish(struct rs_fwbuild *fb, enum rs_fwbuild_step step, enum rs
 	if (fb->log) {
 		fclose(fb->log);
 		fb->log = NULL;
+	}
+	if (!fb->log_used) {
+		/* No log was written for this run; do not point at an old one. */
+		free(fb->res.log_path);
+		fb->res.log_path = NULL;
 	}
 }
 
@@ -152,10 +182,7 @@ static void on_line(void *ctx, const char *line)
 			rs_strv_push(&fb->res.error_lines, line);
 	}
 	remember(fb, line);
-	if (fb->log) {
-		fputs(line, fb->log);
-		fputc('\n', fb->log);
-	}
+	log_line(fb, line);
 	if (fb->on_line)
 		fb->on_line(fb->ctx, line);
 }
@@ -291,6 +318,7 @@ void rs_fwbuild_free(struct rs_fwbuild *fb)
 	free(fb->board_id);
 	free(fb->mcu);
 	rs_strv_free(&fb->fragment);
+	rs_strv_free(&fb->pending);
 	free(fb->tree_arg);
 	free(fb->fwdir);
 	free(fb->workdir);

@@ -125,16 +125,6 @@ static bool prepare_dirs(struct rs_fwbuild *fb)
 				  : rs_xstrdup("set XDG_CACHE_HOME to a writable directory"));
 		return false;
 	}
-	fb->log = fopen(fb->res.log_path, "we");
-	if (!fb->log) {
-		int e = errno;
-		fail(fb, RS_FWF_WORKDIR,
-		     rs_xasprintf("cannot write %s: %s", fb->res.log_path, strerror(e)),
-		     disk_full(e) ? disk_hint(e, fb->workdir) : NULL);
-		return false;
-	}
-	if (fb->owner.set && fchown(fileno(fb->log), fb->owner.uid, fb->owner.gid) != 0)
-		rs_fwbuild_logf(fb, "ratos-setup: cannot give the log to uid %u", fb->owner.uid);
 	/* Probe the firmware directory now rather than after a long build. */
 	char *probe = NULL;
 	if (rs_fs_mkdirs_owned(fb->fwdir, &fb->owner))
@@ -243,6 +233,13 @@ out:
 
 static void start_config(struct rs_fwbuild *fb)
 {
+	if (!rs_fwbuild_open_log(fb)) {
+		int e = errno;
+		fail(fb, RS_FWF_WORKDIR,
+		     rs_xasprintf("cannot write %s: %s", fb->res.log_path, strerror(e)),
+		     disk_full(e) ? disk_hint(e, fb->workdir) : NULL);
+		return;
+	}
 	char *text = rs_kconfig_join(&fb->fragment);
 	char *tmp = rs_fs_write_temp(fb->workdir, "board.config.new", text, strlen(text),
 				     &fb->owner);
@@ -349,16 +346,23 @@ static void config_done(struct rs_fwbuild *fb, int code)
 	}
 
 	/* Stale-output guard: make trusts mtimes, and an out/ built from another
-	 * config can look up to date. out/ is kept only when the stamp written
-	 * after its last successful build names exactly this config. */
+	 * config, tree or Klipper version can look up to date (and keep the old
+	 * version in its dictionary). out/ is kept only when the stamp written
+	 * after its last successful build names exactly this combination;
+	 * --force always starts from an empty out/. */
+	char *key = rs_xasprintf("%s\n%s\n%s\n", fb->config_sha256, fb->res.klipper_dir,
+				 fb->res.tree_version);
+	rs_sha256_hex(key, strlen(key), fb->out_key);
+	free(key);
 	unsigned char *stamp = NULL;
 	size_t slen = 0;
-	bool fresh = rs_fs_read_file(fb->stamp, 256, &stamp, &slen) && slen == 64 &&
-		     memcmp(stamp, fb->config_sha256, 64) == 0;
+	bool fresh = !fb->force && rs_fs_read_file(fb->stamp, 256, &stamp, &slen) &&
+		     slen == 64 && memcmp(stamp, fb->out_key, 64) == 0;
 	free(stamp);
 	if (!fresh && is_dir(fb->outdir)) {
-		rs_fwbuild_logf(fb, "ratos-setup: %s was built from another config; removing it",
-				fb->outdir);
+		rs_fwbuild_logf(fb, "ratos-setup: %s", fb->force ? "--force: starting from an empty out/"
+					: "out/ was built from another config, tree or version; "
+					  "removing it");
 		if (!rs_fs_remove_tree(fb->outdir)) {
 			int e = errno;
 			fail(fb, RS_FWF_WORKDIR,
@@ -407,7 +411,8 @@ static bool any_line(struct rs_fwbuild *fb, const char *needle)
 static char *compile_hint(struct rs_fwbuild *fb)
 {
 	const char *tree = fb->res.klipper_dir;
-	if (any_line(fb, "No space left on device"))
+	if (any_line(fb, "No space left on device") || any_line(fb, "File too large") ||
+	    any_line(fb, "Disk quota exceeded"))
 		return disk_hint(ENOSPC, fb->workdir);
 	if (any_line(fb, "stdint.h: No such file") || any_line(fb, "string.h: No such file"))
 		return rs_xstrdup("the C library for the compiler is missing: sudo apt-get install "
@@ -440,7 +445,7 @@ static void compile_done(struct rs_fwbuild *fb, int code)
 		     compile_hint(fb));
 		return;
 	}
-	if (!rs_fs_write_atomic(fb->workdir, "out.config_sha256", fb->config_sha256, 64,
+	if (!rs_fs_write_atomic(fb->workdir, "out.stamp", fb->out_key, 64,
 				&fb->owner))
 		rs_fwbuild_logf(fb, "ratos-setup: cannot write %s: %s", fb->stamp,
 				strerror(errno));

@@ -18,6 +18,7 @@ struct rs_fwbuild {
 	struct rs_strv fragment;
 	char fragment_sha256[RS_SHA256_HEX_LEN];
 	char config_sha256[RS_SHA256_HEX_LEN];
+	char out_key[RS_SHA256_HEX_LEN]; /* config + tree + version that out/ is for */
 	void (*on_line)(void *ctx, const char *line);
 	void *ctx;
 	bool force;
@@ -30,7 +31,7 @@ struct rs_fwbuild {
 	char *outdir;     /* <workdir>/out/, only make -n and the build use it */
 	char *kconf_out;  /* <workdir>/kconfig-out/, scratch OUT for olddefconfig */
 	char *config_new; /* fragment, expanded in place by olddefconfig */
-	char *stamp;      /* hash of the config out/ was last built with */
+	char *stamp;      /* out_key of the last successful build in out/ */
 	char *fw_name, *sc_name;
 
 	struct rs_proc proc;
@@ -46,6 +47,8 @@ struct rs_fwbuild {
 	char current[256];
 	double t0, compile_t0;
 	FILE *log;
+	bool log_used;          /* this run wrote build.log */
+	struct rs_strv pending; /* log lines before the log is opened */
 	char *tail[RS_FWB_TAIL];
 	size_t tail_pos;
 };
@@ -53,6 +56,8 @@ struct rs_fwbuild {
 /* fwbuild.c */
 void rs_fwbuild_logf(struct rs_fwbuild *fb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Opens build.log (replacing the last one) and writes what waited. */
+bool rs_fwbuild_open_log(struct rs_fwbuild *fb);
 /* Ends the build; takes ownership of message and hint. */
 void rs_fwbuild_finish(struct rs_fwbuild *fb, enum rs_fwbuild_step step, enum rs_fwbuild_fail fail,
 		       char *message, char *hint);

@@ -201,8 +201,12 @@ void rs_proc_catch_signals(volatile sig_atomic_t *flag)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	signal_flag = flag;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		sigaction(caught[i], &sa, &saved[i]);
+		/* Ignored when we started (nohup, a background job): stay so. */
+		if (saved[i].sa_handler == SIG_IGN)
+			sigaction(caught[i], &saved[i], NULL);
+	}
 }
 
 void rs_proc_restore_signals(void)

@@ -53,7 +53,8 @@ void rs_proc_close(struct rs_proc *p);
 
 /* SIGINT, SIGTERM and SIGHUP set *flag (to the signal number) instead of
  * killing us, so a build can stop its children and clean up. Installed
- * without SA_RESTART so a blocking poll() returns. */
+ * without SA_RESTART so a blocking poll() returns. A signal that was ignored
+ * when we started (nohup) stays ignored. */
 void rs_proc_catch_signals(volatile sig_atomic_t *flag);
 void rs_proc_restore_signals(void);
 
