@@ -82,11 +82,17 @@ static void fill(struct rs_fwinfo *out, struct rs_json_span dict)
 	}
 }
 
-/* A dictionary is a JSON object with the keys Klipper always writes. */
+/* A dictionary is a well-formed JSON object with the keys Klipper always
+ * writes. */
 static bool looks_like_dict(struct rs_json_span s)
 {
-	struct rs_json_span v;
-	return rs_json_scan_get(s, "version", &v) && rs_json_scan_get(s, "config", &v);
+	struct rs_json_scan_iter it;
+	struct rs_json_span k, v;
+	if (!rs_json_scan_begin(&it, s))
+		return false;
+	while (rs_json_scan_next(&it, &k, &v))
+		;
+	return !it.failed && rs_json_scan_get(s, "version", &v) && rs_json_scan_get(s, "config", &v);
 }
 
 bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,

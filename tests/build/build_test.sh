@@ -57,8 +57,8 @@ fwjson() { "$BIN" fwinfo --json "$1" >"$TMP/fwinfo.json"; }
 # --- happy build ---------------------------------------------------------
 run happy 0 rs build test-f446 --klipper "$K" --firmware-dir "$FW"
 has happy "$TMP/out" "Built $FW/firmware-test-f446.bin for test-f446: v0.0.1-0-gfake, stm32f446xx"
-has happy-progress "$TMP/err" "[1/6] src/sched.o"
-has happy-progress "$TMP/err" "[6/6] src/generic/usb_cdc.o"
+has happy-progress "$TMP/err" "[1/6] src/"
+has happy-progress "$TMP/err" "[6/6] src/"
 check happy-bin test -s "$FW/firmware-test-f446.bin"
 check happy-meta test -s "$FW/firmware-test-f446.bin.meta"
 has happy-meta "$FW/firmware-test-f446.bin.meta" "mcu=stm32f446xx"
