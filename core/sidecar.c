@@ -20,6 +20,7 @@ static const struct field fields[] = {
 	{ "board", offsetof(struct rs_sidecar, board), false },
 	{ "version", offsetof(struct rs_sidecar, version), true },
 	{ "tree_version", offsetof(struct rs_sidecar, tree_version), false },
+	{ "tree_commit", offsetof(struct rs_sidecar, tree_commit), false },
 	{ "mcu", offsetof(struct rs_sidecar, mcu), true },
 	{ "fragment_sha256", offsetof(struct rs_sidecar, fragment_sha256), false },
 	{ "config_sha256", offsetof(struct rs_sidecar, config_sha256), false },

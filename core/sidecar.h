@@ -16,6 +16,7 @@ struct rs_sidecar {
 	char *board;           /* board id */
 	char *version;         /* Klipper version in the image's dictionary */
 	char *tree_version;    /* git describe of the tree it was built from */
+	char *tree_commit;     /* its HEAD commit, when it is a git checkout */
 	char *mcu;             /* MCU in the image's dictionary */
 	char *fragment_sha256; /* of the requested fragment */
 	char *config_sha256;   /* of the expanded config (rs_kconfig_hash) */

@@ -296,7 +296,7 @@ enum rs_fwbuild_step rs_fwbuild_run(struct rs_fwbuild *fb, volatile sig_atomic_t
 		int fd = rs_fwbuild_fd(fb);
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		/* A signal interrupts poll (no SA_RESTART), so cancel is prompt. */
-		poll(&pfd, fd >= 0 ? 1 : 0, fd >= 0 ? 1000 : 10);
+		poll(&pfd, fd >= 0 ? 1 : 0, fd >= 0 ? 1000 : 2);
 		rs_fwbuild_pump(fb);
 	}
 	return fb->step;
@@ -329,6 +329,7 @@ void rs_fwbuild_free(struct rs_fwbuild *fb)
 	free(fb->fw_name);
 	free(fb->sc_name);
 	free(fb->capture);
+	free(fb->commit);
 	free(fb->jobs_arg);
 	for (size_t i = 0; i < RS_FWB_TAIL; i++)
 		free(fb->tail[i]);

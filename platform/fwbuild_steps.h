@@ -39,7 +39,10 @@ struct rs_fwbuild {
 	struct rs_fs_owner owner;
 	bool running;
 	struct rs_linebuf lb;
-	char *capture; /* first output line of the current child (git describe) */
+	char *capture; /* first output line of the current child (git) */
+	enum { RS_FWV_HEAD, RS_FWV_STATUS, RS_FWV_DESCRIBE } version_phase;
+	char *commit;  /* HEAD of a git tree, or NULL */
+	bool dirty;
 
 	enum rs_fwbuild_step step;
 	struct rs_fwbuild_result res;

@@ -135,7 +135,7 @@ bool rs_proc_wait(struct rs_proc *p, rs_proc_data_fn fn, void *ctx,
 			return true;
 		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 		/* Without a pipe (a grandchild closed it late) wait in short steps. */
-		poll(p->fd >= 0 ? &pfd : NULL, p->fd >= 0 ? 1 : 0, p->fd >= 0 ? 1000 : 10);
+		poll(p->fd >= 0 ? &pfd : NULL, p->fd >= 0 ? 1 : 0, p->fd >= 0 ? 1000 : 2);
 	}
 	return false;
 }

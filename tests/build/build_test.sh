@@ -236,8 +236,20 @@ rm "$KG/klippy/.version"
 GV=$(git -C "$KG" describe --always --tags --long --dirty)
 run git-version 0 rs build test-f446 --klipper "$KG" --firmware-dir "$TMP/fwg"
 has git-version "$TMP/out" "$GV, stm32f446xx"
+has git-version-meta "$TMP/fwg/firmware-test-f446.bin.meta" "tree_commit=$(git -C "$KG" rev-parse HEAD)"
+cp "$FAKE_KLIPPER_MARKER" "$TMP/marker.before"
 run git-cache 0 rs build test-f446 --klipper "$KG" --firmware-dir "$TMP/fwg"
 has git-cache "$TMP/out" "is up to date ($GV"
+check git-cache-no-make cmp -s "$FAKE_KLIPPER_MARKER" "$TMP/marker.before"
+# A new commit is a new version: rebuilt, and out/ is not trusted.
+echo "/* next */" >>"$KG/src/command.c"
+git -C "$KG" -c user.email=t@example.invalid -c user.name=t commit -qam next
+GV2=$(git -C "$KG" describe --always --tags --long --dirty)
+run git-new-commit 0 rs build test-f446 --klipper "$KG" --firmware-dir "$TMP/fwg"
+has git-new-commit "$TMP/out" "Built "
+has git-new-commit "$TMP/out" "$GV2, stm32f446xx"
+check git-new-commit-version test "$GV2" != "$GV"
+GV=$GV2
 echo "/* local change */" >>"$KG/src/sched.c"
 run git-dirty 0 rs build test-f446 --klipper "$KG" --firmware-dir "$TMP/fwg"
 has git-dirty "$TMP/out" "Built "
