@@ -25,12 +25,12 @@ static struct udev_discovery *from_base(struct rs_discovery *d)
 	return (struct udev_discovery *)d;
 }
 
-static void load_mounts(const struct udev_discovery *u, struct rs_mounts *m)
+/* False when the mount table cannot be read; callers then pass NULL mounts,
+ * which makes every disk count as a possible system disk: refusing a card
+ * is recoverable, writing over the running system is not. */
+static bool load_mounts(const struct udev_discovery *u, struct rs_mounts *m)
 {
-	/* Unreadable means unknown: every disk then looks unmounted, but the
-	 * system disk of a Pi is still refused as non-removable or by bus. */
-	if (!rs_mountinfo_read(u->mountinfo_path, m))
-		memset(m, 0, sizeof(*m));
+	return rs_mountinfo_read(u->mountinfo_path, m);
 }
 
 static bool is(const char *a, const char *b)
@@ -76,7 +76,7 @@ static bool udev_has_database(struct udev_enumerate *en, struct udev *udev)
 static void enumerate_all(struct udev_discovery *u)
 {
 	struct rs_mounts mounts;
-	load_mounts(u, &mounts);
+	const struct rs_mounts *known = load_mounts(u, &mounts) ? &mounts : NULL;
 	struct udev_enumerate *en = udev_enumerate_new(u->udev);
 	if (!en)
 		goto out;
@@ -100,7 +100,7 @@ static void enumerate_all(struct udev_discovery *u)
 		if (is(sub, "usb") && is(type, "usb_device"))
 			put_board_from_usb(u, d);
 		else if (is(sub, "block") && is(type, "disk"))
-			put_card(u, d, &mounts);
+			put_card(u, d, known);
 		udev_device_unref(d);
 	}
 	udev_enumerate_unref(en);
@@ -186,15 +186,16 @@ static bool udev_process(struct rs_discovery *d)
 		return false;
 	bool changed = false, loaded = false;
 	struct rs_mounts mounts = { 0 };
+	const struct rs_mounts *known = NULL;
 	for (int i = 0; i < MAX_EVENTS_PER_CALL; i++) {
 		struct udev_device *dev = udev_monitor_receive_device(u->mon);
 		if (!dev)
 			break;
 		if (!loaded) {
-			load_mounts(u, &mounts);
+			known = load_mounts(u, &mounts) ? &mounts : NULL;
 			loaded = true;
 		}
-		changed |= handle_event(u, dev, &mounts);
+		changed |= handle_event(u, dev, known);
 		udev_device_unref(dev);
 	}
 	rs_mounts_free(&mounts);
@@ -238,6 +239,14 @@ struct rs_discovery *rs_discovery_udev_open(const struct rs_discovery_config *cf
 	u->base.ops = &udev_ops;
 	u->mountinfo_path = rs_xstrdup(cfg && cfg->mountinfo_path ? cfg->mountinfo_path
 								 : DEFAULT_MOUNTINFO);
+	struct rs_mounts probe;
+	if (!rs_mountinfo_read(u->mountinfo_path, &probe)) {
+		*why = rs_xasprintf("cannot read the mount table %s: %s", u->mountinfo_path,
+				    strerror(errno));
+		udev_destroy(&u->base);
+		return NULL;
+	}
+	rs_mounts_free(&probe);
 	u->udev = udev_new();
 	if (!u->udev) {
 		*why = rs_xasprintf("cannot use udev: %s", strerror(errno));

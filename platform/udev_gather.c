@@ -1,6 +1,7 @@
 #include "platform/udev_gather.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -64,6 +65,19 @@ static bool attr_is(struct udev_device *dev, const char *attr, const char *want)
 struct udev_device *rs_udev_usb_parent(struct udev_device *dev)
 {
 	return udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
+}
+
+/* udev takes the number from MAJOR/MINOR in uevent; the sysfs "dev"
+ * attribute says the same and is there even when uevent is sparse. */
+static dev_t devnum_of(struct udev_device *dev)
+{
+	dev_t num = udev_device_get_devnum(dev);
+	unsigned maj, min;
+	const char *v;
+	if (major(num) == 0 && (v = udev_device_get_sysattr_value(dev, "dev")) &&
+	    sscanf(v, "%u:%u", &maj, &min) == 2)
+		num = makedev(maj, min);
+	return num;
 }
 
 static const char *base_name(const char *path)
@@ -163,10 +177,20 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 	out->serial = clean(attr_or_prop(dev, "serial", "ID_SERIAL_SHORT"));
 	out->mcu = rs_hw_board_guess_mcu(kind, out->product);
 	out->devnode = dup_or_null(udev_device_get_devnode(dev));
-	if (rs_hw_board_kind_has_tty(kind))
+	/* These kinds are only usable through their tty, and udev announces the
+	 * USB device before the tty: listing it at that point would show a
+	 * board without its port that changes a moment later. */
+	if (rs_hw_board_kind_has_tty(kind)) {
 		attach_tty(udev, dev, out);
+		if (!out->tty_syspath) {
+			rs_hw_board_free(out);
+			return false;
+		}
+	}
 	return true;
 }
+
+#define UNKNOWN_MOUNTS "(unknown: mount table unreadable)"
 
 /* The first system mount point of a block device, following device-mapper
  * and md holders a few levels up (root on LVM or LUKS lives there). The
@@ -174,7 +198,9 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 static const char *system_mount(struct udev *udev, const struct rs_mounts *mounts,
 				struct udev_device *dev, int depth)
 {
-	dev_t num = udev_device_get_devnum(dev);
+	if (!mounts)
+		return UNKNOWN_MOUNTS;
+	dev_t num = devnum_of(dev);
 	const char *node = udev_device_get_devnode(dev);
 	const struct rs_mount *m;
 	for (size_t i = 0; (m = rs_mounts_of(mounts, major(num), minor(num), node, i)); i++)
@@ -205,7 +231,9 @@ static const char *system_mount(struct udev *udev, const struct rs_mounts *mount
 
 static char *first_mount(const struct rs_mounts *mounts, struct udev_device *dev)
 {
-	dev_t num = udev_device_get_devnum(dev);
+	if (!mounts)
+		return NULL;
+	dev_t num = devnum_of(dev);
 	const struct rs_mount *m =
 		rs_mounts_of(mounts, major(num), minor(num), udev_device_get_devnode(dev), 0);
 	return m ? rs_xstrdup(m->mountpoint) : NULL;
@@ -220,7 +248,7 @@ static unsigned long long sectors_attr(struct udev_device *dev)
 static void fill_part(struct rs_hw_part *p, struct udev_device *dev,
 		      const struct rs_mounts *mounts)
 {
-	dev_t num = udev_device_get_devnum(dev);
+	dev_t num = devnum_of(dev);
 	p->name = rs_xstrdup(udev_device_get_sysname(dev));
 	p->devnode = dup_or_null(udev_device_get_devnode(dev));
 	p->major = major(num);
@@ -263,8 +291,11 @@ static const char *gather_parts(struct udev *udev, struct udev_device *disk,
 			struct rs_hw_part *p = &c->parts[c->part_count++];
 			memset(p, 0, sizeof(*p));
 			fill_part(p, d, mounts);
-			if (!sys)
-				sys = system_mount(udev, mounts, d, 0);
+			/* "/" says most about why; other system paths only if no "/". */
+			const char *s = sys && strcmp(sys, "/") == 0 ? NULL
+								     : system_mount(udev, mounts, d, 0);
+			if (s && (!sys || strcmp(s, "/") == 0))
+				sys = s;
 		}
 		udev_device_unref(d);
 	}
@@ -305,7 +336,7 @@ void rs_udev_gather_card(struct udev *udev, struct udev_device *dev,
 			 const struct rs_mounts *mounts, struct rs_hw_card *out)
 {
 	memset(out, 0, sizeof(*out));
-	dev_t num = udev_device_get_devnum(dev);
+	dev_t num = devnum_of(dev);
 	out->syspath = rs_xstrdup(udev_device_get_syspath(dev));
 	out->name = rs_xstrdup(udev_device_get_sysname(dev));
 	out->devnode = dup_or_null(udev_device_get_devnode(dev));

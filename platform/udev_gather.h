@@ -10,9 +10,11 @@
 #include "core/hw.h"
 #include "core/mountinfo.h"
 
-/* dev is a usb_device. False when it is not a board we know. */
+/* dev is a usb_device. False when it is not a board we know, or one that
+ * talks through a tty whose tty is not there (yet). */
 bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_hw_board *out);
-/* dev is a block disk. Fills the card, its partitions, mounts and verdict. */
+/* dev is a block disk. Fills the card, its partitions, mounts and verdict.
+ * mounts NULL means the mount table is unknown: the disk is then refused. */
 void rs_udev_gather_card(struct udev *udev, struct udev_device *dev,
 			 const struct rs_mounts *mounts, struct rs_hw_card *out);
 
