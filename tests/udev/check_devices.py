@@ -195,6 +195,9 @@ def main():
         check("/dev/ttyACM0" in text and "stm32f429xx" in text and
               "btt-octopus-pro-429" in text, "text names the board")
         check("/dev/sda " in text and '"RATOS"' in text, "text names the card")
+        # --watch with no time left lists once and ends cleanly.
+        watched = run(binary, data, files, mountinfo, ["--watch", "0"])
+        check(watched == text, "--watch 0 prints the listing and stops")
     sys.exit(1 if failures else 0)
 
 
