@@ -5,8 +5,10 @@
 
 int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	for (int i = 1; i < argc; i++) {
+		fprintf(stderr, "ratos-setup: unknown option '%s' (see ratos-setup --help)\n", argv[i]);
+		return RS_EXIT_USAGE;
+	}
 	const struct rs_catalog *cat = rs_app_catalog(app);
 	if (!cat)
 		return RS_EXIT_FAIL;
