@@ -265,8 +265,18 @@ struct watch_ctx {
 static void on_change(void *ctx, const struct rs_hw_event *ev)
 {
 	const struct watch_ctx *w = ctx;
-	if (ev->card && !shown(ev->card, w->all) && ev->change != RS_HW_REMOVED)
-		return;
+	struct rs_hw_event e = *ev;
+	/* A card that becomes (un)usable in place, like media put into a reader
+	 * that was already there, comes or goes as far as the listing goes. */
+	if (e.card) {
+		bool was = e.change != RS_HW_ADDED && shown(e.old_card ? e.old_card : e.card, w->all);
+		bool is = e.change != RS_HW_REMOVED && shown(e.card, w->all);
+		if (!was && !is)
+			return;
+		if (was != is)
+			e.change = is ? RS_HW_ADDED : RS_HW_REMOVED;
+	}
+	ev = &e;
 	if (w->json) {
 		struct rs_json j;
 		rs_json_init(&j, stdout);

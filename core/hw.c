@@ -255,14 +255,16 @@ void rs_hw_list_diff(const struct rs_hw_list *before, const struct rs_hw_list *a
 		const struct rs_hw_board *old = rs_hw_list_find_board(before, b->syspath);
 		if (!old || board_differs(old, b))
 			fn(ctx, &(struct rs_hw_event){ .change = old ? RS_HW_CHANGED : RS_HW_ADDED,
-						       .board = b });
+						       .board = b,
+						       .old_board = old });
 	}
 	for (size_t i = 0; i < after->card_count; i++) {
 		const struct rs_hw_card *c = &after->cards[i];
 		const struct rs_hw_card *old = rs_hw_list_find_card(before, c->syspath);
 		if (!old || card_differs(old, c))
 			fn(ctx, &(struct rs_hw_event){ .change = old ? RS_HW_CHANGED : RS_HW_ADDED,
-						       .card = c });
+						       .card = c,
+						       .old_card = old });
 	}
 }
 

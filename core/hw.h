@@ -117,6 +117,9 @@ struct rs_hw_event {
 	enum rs_hw_change change;
 	const struct rs_hw_board *board;
 	const struct rs_hw_card *card;
+	/* For RS_HW_CHANGED: the entry as it was (in the older list). */
+	const struct rs_hw_board *old_board;
+	const struct rs_hw_card *old_card;
 };
 
 /* Reports what a user would notice between before and after: boards and

@@ -1,6 +1,7 @@
 /* Hotplug under an emulated udev tree: starts `ratos-setup devices --watch`,
  * then plugs in a card reader and a Katapult board, pulls the card and the
- * Klipper board, and checks that each shows up as an add/remove line.
+ * Klipper board, puts media into an empty reader and takes it out again, and
+ * checks that each shows up as exactly one add/remove line.
  *
  * Run under umockdev-wrapper (it preloads the emulation):
  *   umockdev-wrapper hotplug DATA_DIR RATOS_SETUP [ARGS...]
@@ -24,6 +25,7 @@
 #define SDA READER "/1-2:1.0/host6/target6:0:0/6:0:0:0/block/sda"
 #define KLIPPER "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
 #define ACM0 KLIPPER "/1-1:1.0/tty/ttyACM0"
+#define SDB "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-6/1-6:1.0/host7/target7:0:0/7:0:0:0/block/sdb"
 
 struct child {
 	pid_t pid;
@@ -131,7 +133,8 @@ int main(int argc, char **argv)
 	}
 	int rc = 1;
 	struct child c = { .pid = -1, .out = -1 };
-	if (!add_file(tb, data, "klipper-f429")) /* there before the program starts */
+	/* There before the program starts: a board, and a reader without media. */
+	if (!add_file(tb, data, "klipper-f429") || !add_file(tb, data, "reader-empty"))
 		goto out;
 	if (!start(&c, argv + 2))
 		goto out;
@@ -155,6 +158,16 @@ int main(int argc, char **argv)
 	if (!wait_for(&c, "remove board /dev/ttyACM0 "))
 		goto out;
 
+	/* Media into the empty reader: the kernel only says "change". */
+	umockdev_testbed_set_attribute(tb, SDB, "size", "31116288");
+	umockdev_testbed_uevent(tb, SDB, "change");
+	if (!wait_for(&c, "add card /dev/sdb "))
+		goto out;
+	umockdev_testbed_set_attribute(tb, SDB, "size", "0");
+	umockdev_testbed_uevent(tb, SDB, "change");
+	if (!wait_for(&c, "remove card /dev/sdb "))
+		goto out;
+
 	/* Ctrl-C ends the watch cleanly (and lets leak checkers run). */
 	kill(c.pid, SIGINT);
 	int st;
@@ -171,8 +184,8 @@ int main(int argc, char **argv)
 		adds++;
 	for (char *p = c.buf; (p = strstr(p, "\nremove ")); p++)
 		removes++;
-	if (adds != 2 || removes != 2) {
-		fprintf(stderr, "FAIL: %d add and %d remove lines, want 2 and 2\n", adds, removes);
+	if (adds != 3 || removes != 3) {
+		fprintf(stderr, "FAIL: %d add and %d remove lines, want 3 and 3\n", adds, removes);
 		goto out;
 	}
 	printf("PASS hotplug\n");
