@@ -88,4 +88,11 @@ bool rs_board_uses_sdcard(const struct rs_board *b);
 /* The value of CONFIG_<key> in the board's Klipper lines, or NULL. */
 const char *rs_board_config_value(const struct rs_board *b, const char *key);
 
+/* Facts derived from the Klipper lines, for display. 0 when not stated. */
+unsigned long rs_board_flash_start(const struct rs_board *b); /* e.g. 0x08008000 */
+unsigned rs_board_bootloader_kib(const struct rs_board *b);   /* e.g. 32 */
+unsigned rs_board_crystal_mhz(const struct rs_board *b);      /* e.g. 8 */
+/* "PA11/PA12" style USB pins, or NULL. */
+const char *rs_board_usb_pins(const struct rs_board *b, char *buf, unsigned len);
+
 #endif
