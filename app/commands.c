@@ -6,5 +6,6 @@ const struct rs_command rs_commands[] = {
 	{ "board", "ID [--json]", "everything known about one board", rs_cmd_board },
 	{ "config", "ID", "the Klipper config fragment the build uses", rs_cmd_config },
 	{ "validate", "[PATH...]", "check board files; errors as file:line:col", rs_cmd_validate },
+	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);

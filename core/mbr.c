@@ -68,3 +68,24 @@ bool rs_mbr_type_is_fat(uint8_t type)
 		return false;
 	}
 }
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void rs_mbr_build(unsigned char *buf, uint32_t start, uint32_t sectors)
+{
+	memset(buf, 0, 512);
+	unsigned char *e = buf + 446;
+	/* CHS fields say "use LBA" (1023/254/63), as every modern tool writes. */
+	static const unsigned char chs_max[3] = { 0xFE, 0xFF, 0xFF };
+	memcpy(e + 1, chs_max, 3);
+	e[4] = 0x0C;
+	memcpy(e + 5, chs_max, 3);
+	put32(e + 8, start);
+	put32(e + 12, sectors);
+	buf[510] = 0x55;
+	buf[511] = 0xAA;
+}

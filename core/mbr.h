@@ -27,5 +27,8 @@ bool rs_mbr_parse(const unsigned char *buf, size_t len, struct rs_mbr *out);
 int rs_mbr_first(const struct rs_mbr *mbr);
 /* Partition types that announce a FAT filesystem. */
 bool rs_mbr_type_is_fat(uint8_t type);
+/* A fresh sector 0 with one partition (type 0x0C, FAT32 LBA) from start for
+ * sectors, the layout SD cards ship with. buf must hold 512 bytes. */
+void rs_mbr_build(unsigned char *buf, uint32_t start, uint32_t sectors);
 
 #endif

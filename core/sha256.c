@@ -141,8 +141,8 @@ bool rs_sha256_file(const char *path, unsigned char out[RS_SHA256_LEN], uint64_t
 		errno = saved ? saved : EIO;
 		return false;
 	}
-	rs_sha256_final(&s, out);
 	if (size)
-		*size = s.total;
+		*size = s.total; /* before final(): padding counts into total */
+	rs_sha256_final(&s, out);
 	return true;
 }
