@@ -80,9 +80,11 @@ static void print_text(const struct rs_board *b)
 	printf("%-16s%s\n", "Board", b->id);
 	printf("%-16s%s %s (%s)\n", "Name", b->manufacturer, b->name, rs_board_kind_name(b->kind));
 	printf("%-16s%s\n", "MCU", b->mcu);
-	if (rs_board_flash_start(b))
-		printf("%-16s0x%08lx (%u KiB bootloader)\n", "Flash start", rs_board_flash_start(b),
-		       rs_board_bootloader_kib(b));
+	unsigned long start = rs_board_flash_start(b), boot = start & 0xfffffful;
+	if (start && boot % 1024)
+		printf("%-16s0x%08lx (%lu-byte bootloader)\n", "Flash start", start, boot);
+	else if (start)
+		printf("%-16s0x%08lx (%lu KiB bootloader)\n", "Flash start", start, boot / 1024);
 	if (rs_board_crystal_mhz(b))
 		printf("%-16s%u MHz\n", "Crystal", rs_board_crystal_mhz(b));
 	if (rs_board_usb_pins(b, pins, sizeof(pins)))

@@ -66,7 +66,7 @@ struct rs_driver {
 	char *name; /* e.g. BTT TMC2209 v1.3 */
 	char *chip; /* TMC2209, TMC5160, ... */
 	char *protocol; /* uart / spi */
-	double sense_ohm;
+	double sense_ohm; /* 0 when the driver senses current internally */
 	double max_current;
 	unsigned voltages[RS_MAX_VOLTAGES];
 	size_t voltage_count;

@@ -13,7 +13,8 @@ static const struct rs_field driver_fields[] = {
 	{ .key = "name", .type = RS_F_STRING, .offset = D(name), .required = true },
 	{ .key = "chip", .type = RS_F_STRING, .offset = D(chip), .required = true },
 	{ .key = "protocol", .type = RS_F_STRING, .offset = D(protocol), .required = true },
-	{ .key = "sense_ohm", .type = RS_F_DOUBLE, .offset = D(sense_ohm), .required = true,
+	/* Optional: drivers that sense current internally (TMC2240) have none. */
+	{ .key = "sense_ohm", .type = RS_F_DOUBLE, .offset = D(sense_ohm),
 	  .min = 0.001, .max = 1 },
 	{ .key = "voltages", .type = RS_F_UINTV, .offset = D(voltages),
 	  .count_offset = D(voltage_count), .required = true, .min = 5, .max = 60,
