@@ -20,6 +20,8 @@ expect() {
 	"$@" </dev/null >"$T/out" 2>"$T/err"
 	got=$?
 	[ "$got" -eq "$want" ] || { cat "$T/out" "$T/err" >&2; fail "exit $got, wanted $want: $*"; }
+	# A sanitizer report can hide behind an expected failure exit code.
+	! grep -q "Sanitizer\|runtime error:" "$T/err" || { cat "$T/err" >&2; fail "sanitizer: $*"; }
 }
 grep_err() { grep -q -- "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks '$1'"; }; }
 grep_out() { grep -q -- "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout lacks '$1'"; }; }

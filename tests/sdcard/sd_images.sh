@@ -119,6 +119,16 @@ cp "$T/fw429.bin" "$HOME/printer_data/config/firmware_binaries/firmware-$B429.bi
 expect 2 rs sdcard write --board $B429 --device "$T/d.img"
 grep_err "pass --yes"
 [ -z "$(listing "$T/d.img")" ] || fail "wrote without confirmation"
+# With a terminal: asks, and No is the default.
+if command -v script >/dev/null 2>&1; then
+	cmd="$BIN --boards-dir $BOARDS sdcard write --board $B429 --device $T/d.img"
+	printf '\n' | script -qec "$cmd" /dev/null >"$T/out" 2>&1
+	[ $? -eq 1 ] || { cat "$T/out" >&2; fail "empty answer did not refuse"; }
+	grep_out 'Write firmware.bin to .*d.img (67.1 MB FAT32 "RATOS")? \[y/N\]'
+	[ -z "$(listing "$T/d.img")" ] || fail "wrote after an empty answer"
+	printf 'y\n' | script -qec "$cmd" /dev/null >"$T/out" 2>&1 || fail "yes did not write"
+	same_on_card "$T/d.img" firmware.bin "$T/fw429.bin"
+fi
 expect 0 rs sdcard write --board $B429 --device "$T/d.img" --yes
 same_on_card "$T/d.img" firmware.bin "$T/fw429.bin"
 
