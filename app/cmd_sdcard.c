@@ -433,6 +433,10 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 		usage(stderr);
 		return RS_EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return RS_EXIT_OK;
+	}
 	struct sd_opts o = { 0 };
 	int rc = parse(argc, argv, &o);
 	if (rc != RS_EXIT_OK)
