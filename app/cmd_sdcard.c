@@ -112,6 +112,13 @@ static int fail(const struct sd_opts *o, enum rs_sd_status st, const struct rs_e
 	return rc;
 }
 
+/* A card that cannot be read is a usage error (2); the system disk is a
+ * refusal (1). */
+static int open_exit(enum rs_sd_status st)
+{
+	return st == RS_SD_SYSTEM_DISK ? RS_EXIT_FAIL : RS_EXIT_USAGE;
+}
+
 static char *default_firmware(const struct rs_board *b)
 {
 	char *dir = rs_path_firmware_dir();
@@ -251,7 +258,7 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	if (!(dev = choose_device(o)))
 		goto out;
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_USAGE);
+		rc = fail(o, st, &errs, open_exit(st));
 		goto out;
 	}
 	if ((st = rs_sdcard_check_writable(&card, &errs)) != RS_SD_OK) {
@@ -380,7 +387,7 @@ static int cmd_format(const struct sd_opts *o)
 		return RS_EXIT_USAGE;
 	}
 	if ((st = rs_sdcard_open(o->device, &card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_USAGE);
+		rc = fail(o, st, &errs, open_exit(st));
 		goto out;
 	}
 	if ((st = rs_sd_format_allowed(&card, &errs)) != RS_SD_OK) {

@@ -17,6 +17,10 @@
 #include "core/sdcheck.h"
 #include "core/xalloc.h"
 
+#define SYSTEM_DISK_MSG                                                                     \
+	"this is the disk the system runs from; it is never written or formatted. Put the " \
+	"SD card in a USB reader and give its device (see lsblk)"
+
 /* Reads a sysfs attribute into buf (trailing newline removed). */
 static bool sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 {
@@ -141,6 +145,27 @@ static void find_mount(struct rs_sdcard *c)
 	rs_mounts_free(&mounts);
 }
 
+/* The system disk is refused before it is even opened. */
+static bool refuse_system_disk(struct rs_sdcard *c, const struct stat *st, struct rs_errors *errs)
+{
+	char *disk = disk_of(major(st->st_rdev), minor(st->st_rdev));
+	char *text = disk ? read_text_file("/proc/self/mountinfo") : NULL;
+	bool system = false;
+	if (text) {
+		struct rs_mounts mounts;
+		rs_mountinfo_parse(text, &mounts);
+		system = is_system_disk(disk, &mounts);
+		rs_mounts_free(&mounts);
+	}
+	free(text);
+	free(disk);
+	if (system) {
+		c->system_disk = true;
+		rs_errors_add(errs, RS_ERR_VALUE, c->path, 0, 0, SYSTEM_DISK_MSG);
+	}
+	return system;
+}
+
 static bool read_at(int fd, uint64_t off, unsigned char *buf, size_t len, int *err)
 {
 	ssize_t n = pread(fd, buf, len, (off_t)off);
@@ -244,6 +269,10 @@ enum rs_sd_status rs_sdcard_open(const char *path, struct rs_sdcard *out, struct
 		st = RS_SD_NOT_FOUND;
 		goto out;
 	}
+	if (S_ISBLK(sb.st_mode) && refuse_system_disk(out, &sb, errs)) {
+		st = RS_SD_SYSTEM_DISK;
+		goto out;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
@@ -295,9 +324,7 @@ enum rs_sd_status rs_sdcard_check_writable(const struct rs_sdcard *c, struct rs_
 {
 	const char *p = c->path;
 	if (c->system_disk) {
-		rs_errors_add(errs, RS_ERR_VALUE, p, 0, 0,
-			      "this is the disk the system runs from; it is never written. "
-			      "Put the SD card in a USB reader and give its device (see lsblk)");
+		rs_errors_add(errs, RS_ERR_VALUE, p, 0, 0, SYSTEM_DISK_MSG);
 		return RS_SD_SYSTEM_DISK;
 	}
 	if (c->gpt) {

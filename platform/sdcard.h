@@ -53,8 +53,9 @@ struct rs_sdcard {
 	bool system_disk;       /* part of the disk the system runs from */
 };
 
-/* Opens path read-only and inspects it. Fails (NOT_FOUND, PERMISSION, IO)
- * only when it cannot be read at all; everything else is in out. */
+/* Opens path read-only and inspects it. Fails with SYSTEM_DISK (before
+ * opening it) for the disk the system runs from, and with NOT_FOUND,
+ * PERMISSION or IO when it cannot be read; everything else is in out. */
 enum rs_sd_status rs_sdcard_open(const char *path, struct rs_sdcard *out, struct rs_errors *errs);
 void rs_sdcard_close(struct rs_sdcard *c);
 /* Refuses a target that must not be written (system disk, not FAT, FAT12,

@@ -66,4 +66,12 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	grep_err "sudo"
 	[ -z "$(listing "$T/perm.img")" ] || fail "written without permission"
 fi
+# The disk the system runs from is refused. Only `format` without a
+# confirmation is used here: even if the refusal broke, nothing is written.
+rootdev=$(awk '$5 == "/" { print $3; exit }' /proc/self/mountinfo)
+sysdev=$(basename "$(readlink -f "/sys/dev/block/$rootdev" 2>/dev/null)" 2>/dev/null)
+if [ -n "$sysdev" ] && [ -b "/dev/$sysdev" ] && [ "${rootdev%%:*}" != 0 ]; then
+	expect 1 rs sdcard format --device "/dev/$sysdev"
+	grep_err "system runs from"
+fi
 echo "sd_faults: all passed"
