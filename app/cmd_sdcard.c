@@ -186,7 +186,7 @@ static int print_written(const struct sd_opts *o, const struct rs_board *b,
 			 const struct rs_sd_write_result *res, bool large)
 {
 	char hex[RS_SHA256_HEX_LEN];
-	rs_sha256_hex(res->sha256, hex);
+	rs_sha256_to_hex(res->sha256, hex);
 	struct rs_strv st = { 0 };
 	steps(b, c, &st);
 	if (o->json) {

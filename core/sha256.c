@@ -1,7 +1,5 @@
 #include "core/sha256.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 static const uint32_t k[64] = {
@@ -112,37 +110,19 @@ void rs_sha256(const void *data, size_t len, unsigned char out[RS_SHA256_LEN])
 	rs_sha256_final(&s, out);
 }
 
-char *rs_sha256_hex(const unsigned char digest[RS_SHA256_LEN], char out[RS_SHA256_HEX_LEN])
+void rs_sha256_to_hex(const unsigned char digest[RS_SHA256_LEN], char hex[RS_SHA256_HEX_LEN])
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char digits[] = "0123456789abcdef";
 	for (int i = 0; i < RS_SHA256_LEN; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 15];
 	}
-	out[64] = '\0';
-	return out;
+	hex[64] = '\0';
 }
 
-bool rs_sha256_file(const char *path, unsigned char out[RS_SHA256_LEN], uint64_t *size)
+void rs_sha256_hex(const void *data, size_t len, char hex[RS_SHA256_HEX_LEN])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	struct rs_sha256 s;
-	rs_sha256_init(&s);
-	unsigned char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		rs_sha256_update(&s, buf, n);
-	bool ok = !ferror(f);
-	int saved = errno;
-	fclose(f);
-	if (!ok) {
-		errno = saved ? saved : EIO;
-		return false;
-	}
-	if (size)
-		*size = s.total; /* before final(): padding counts into total */
-	rs_sha256_final(&s, out);
-	return true;
+	unsigned char d[RS_SHA256_LEN];
+	rs_sha256(data, len, d);
+	rs_sha256_to_hex(d, hex);
 }

@@ -4,7 +4,6 @@
 #ifndef RS_CORE_SHA256_H
 #define RS_CORE_SHA256_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,9 +22,8 @@ void rs_sha256_update(struct rs_sha256 *s, const void *data, size_t len);
 void rs_sha256_final(struct rs_sha256 *s, unsigned char out[RS_SHA256_LEN]);
 /* One-shot digest of a buffer. */
 void rs_sha256(const void *data, size_t len, unsigned char out[RS_SHA256_LEN]);
-/* Lower-case hex, always NUL-terminated. Returns out. */
-char *rs_sha256_hex(const unsigned char digest[RS_SHA256_LEN], char out[RS_SHA256_HEX_LEN]);
-/* Digest and size of a whole file; false (errno set) when it cannot be read. */
-bool rs_sha256_file(const char *path, unsigned char out[RS_SHA256_LEN], uint64_t *size);
+/* Lower-case hex of a buffer's digest, and of a digest. */
+void rs_sha256_hex(const void *data, size_t len, char hex[RS_SHA256_HEX_LEN]);
+void rs_sha256_to_hex(const unsigned char digest[RS_SHA256_LEN], char hex[RS_SHA256_HEX_LEN]);
 
 #endif

@@ -1,6 +1,7 @@
 #include "platform/sdwrite.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,6 +85,33 @@ enum rs_sd_status rs_sd_plan(const struct rs_sdcard *c, const struct rs_board *b
 	return st;
 }
 
+bool rs_sd_hash_file(const char *path, unsigned char out[RS_SHA256_LEN], uint64_t *size)
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return false;
+	struct rs_sha256 s;
+	rs_sha256_init(&s);
+	unsigned char buf[65536];
+	size_t n;
+	uint64_t total = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		rs_sha256_update(&s, buf, n);
+		total += n;
+	}
+	bool ok = !ferror(f);
+	int saved = errno;
+	fclose(f);
+	if (!ok) {
+		errno = saved ? saved : EIO;
+		return false;
+	}
+	rs_sha256_final(&s, out);
+	if (size)
+		*size = total;
+	return true;
+}
+
 bool rs_sd_verify_data(const unsigned char *data, size_t len,
 		       const unsigned char expected[RS_SHA256_LEN], uint64_t expected_len)
 {
@@ -112,7 +140,7 @@ enum rs_sd_status rs_sd_write_firmware(const struct rs_sdcard *c, const struct r
 		return st;
 	if ((st = rs_sdcard_check_writable(c, errs)) != RS_SD_OK)
 		return st;
-	if (!rs_sha256_file(fwpath, res->sha256, &res->bytes)) {
+	if (!rs_sd_hash_file(fwpath, res->sha256, &res->bytes)) {
 		rs_errors_add(errs, RS_ERR_IO, fwpath, 0, 0, "cannot read: %s", strerror(errno));
 		return RS_SD_BAD_FIRMWARE;
 	}
@@ -145,11 +173,12 @@ enum rs_sd_status rs_sd_write_firmware(const struct rs_sdcard *c, const struct r
 	free(data);
 	if (!res->verified) {
 		char hex[RS_SHA256_HEX_LEN];
+		rs_sha256_to_hex(res->sha256, hex);
 		rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
 			      "the %s read back from the card differs from the firmware (SHA-256 %s, "
 			      "%zu of %llu bytes read); the card may be failing or fake. It was "
 			      "removed; try again or use another card",
-			      b->sd_file, rs_sha256_hex(res->sha256, hex), len,
+			      b->sd_file, hex, len,
 			      (unsigned long long)res->bytes);
 		/* A bad copy must not be flashed. */
 		struct rs_errors ignored = { 0 };
@@ -208,7 +237,7 @@ enum rs_sd_status rs_sd_check(const struct rs_sdcard *c, const struct rs_board *
 		free(data);
 	}
 	if (expected_fw)
-		in.expected_known = rs_sha256_file(expected_fw, in.expected_sha, NULL);
+		in.expected_known = rs_sd_hash_file(expected_fw, in.expected_sha, NULL);
 	rs_sdcheck_decide(&in, b, out);
 out:
 	rs_strv_free(&names);

@@ -65,6 +65,8 @@ enum rs_sd_status rs_sd_write_firmware(const struct rs_sdcard *c, const struct r
 enum rs_sd_status rs_sd_check(const struct rs_sdcard *c, const struct rs_board *b,
 			      const char *expected_fw, struct rs_sdcheck_result *out,
 			      struct rs_errors *errs);
+/* Digest and size of a local file; false (errno set) when it cannot be read. */
+bool rs_sd_hash_file(const char *path, unsigned char out[RS_SHA256_LEN], uint64_t *size);
 /* Verify step on its own: compares a read-back with the expected digest. */
 bool rs_sd_verify_data(const unsigned char *data, size_t len,
 		       const unsigned char expected[RS_SHA256_LEN], uint64_t expected_len);
