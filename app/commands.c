@@ -8,5 +8,6 @@ const struct rs_command rs_commands[] = {
 	{ "devices", "[--all] [--json] [--watch [SECONDS]]",
 	  "connected boards and SD cards that can be written", rs_cmd_devices },
 	{ "validate", "[PATH...]", "check board files; errors as file:line:col", rs_cmd_validate },
+	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);
