@@ -1,5 +1,6 @@
 #include "core/board.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,4 +107,61 @@ const char *rs_board_config_value(const struct rs_board *b, const char *key)
 			return line + 7 + klen + 1;
 	}
 	return NULL;
+}
+
+/* The selected CONFIG_<prefix><suffix>=y line's suffix, e.g. "8000" for
+ * prefix STM32_FLASH_START_. */
+static const char *choice_suffix(const struct rs_board *b, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < b->klipper.count; i++) {
+		const char *line = b->klipper.items[i] + 7;
+		size_t len = strlen(line);
+		if (strncmp(line, prefix, plen) == 0 && len > plen + 2 &&
+		    strcmp(line + len - 2, "=y") == 0)
+			return line + plen;
+	}
+	return NULL;
+}
+
+unsigned long rs_board_flash_start(const struct rs_board *b)
+{
+	static const struct { const char *prefix; unsigned long base; } bases[] = {
+		{ "STM32_FLASH_START_", 0x08000000ul },
+		{ "LPC_FLASH_START_", 0 },
+		{ "RP2040_FLASH_START_", 0x10000000ul },
+		{ "RPXXXX_FLASH_START_", 0x10000000ul },
+	};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		const char *s = choice_suffix(b, bases[i].prefix);
+		if (s)
+			return bases[i].base + strtoul(s, NULL, 16);
+	}
+	return 0;
+}
+
+unsigned rs_board_bootloader_kib(const struct rs_board *b)
+{
+	unsigned long start = rs_board_flash_start(b);
+	return (unsigned)((start & 0xfffffful) / 1024);
+}
+
+unsigned rs_board_crystal_mhz(const struct rs_board *b)
+{
+	const char *s = choice_suffix(b, "STM32_CLOCK_REF_");
+	return s ? (unsigned)strtoul(s, NULL, 10) : 0;
+}
+
+const char *rs_board_usb_pins(const struct rs_board *b, char *buf, unsigned len)
+{
+	/* STM32_USB_PA11_PA12, not STM32_USB_DOUBLE_BUFFER_TX */
+	const char *s = choice_suffix(b, "STM32_USB_P");
+	if (!s)
+		return NULL;
+	size_t n = strcspn(s, "=");
+	snprintf(buf, len, "P%.*s", (int)n, s);
+	char *us = strchr(buf, '_');
+	if (us)
+		*us = '/';
+	return buf;
 }

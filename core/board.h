@@ -66,7 +66,7 @@ struct rs_driver {
 	char *name; /* e.g. BTT TMC2209 v1.3 */
 	char *chip; /* TMC2209, TMC5160, ... */
 	char *protocol; /* uart / spi */
-	double sense_ohm;
+	double sense_ohm; /* 0 when the driver senses current internally */
 	double max_current;
 	unsigned voltages[RS_MAX_VOLTAGES];
 	size_t voltage_count;
@@ -87,5 +87,12 @@ const char *rs_endstop_rail_name(enum rs_endstop_rail r);
 bool rs_board_uses_sdcard(const struct rs_board *b);
 /* The value of CONFIG_<key> in the board's Klipper lines, or NULL. */
 const char *rs_board_config_value(const struct rs_board *b, const char *key);
+
+/* Facts derived from the Klipper lines, for display. 0 when not stated. */
+unsigned long rs_board_flash_start(const struct rs_board *b); /* e.g. 0x08008000 */
+unsigned rs_board_bootloader_kib(const struct rs_board *b);   /* e.g. 32 */
+unsigned rs_board_crystal_mhz(const struct rs_board *b);      /* e.g. 8 */
+/* "PA11/PA12" style USB pins, or NULL. */
+const char *rs_board_usb_pins(const struct rs_board *b, char *buf, unsigned len);
 
 #endif

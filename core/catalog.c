@@ -63,6 +63,12 @@ void rs_catalog_finish(struct rs_catalog *cat)
 			cat->boards[kept++] = cat->boards[i];
 	}
 	cat->board_count = kept;
+	for (size_t i = 0; i < cat->board_count; i++) {
+		const struct rs_board *b = &cat->boards[i];
+		if (b->recommended && !rs_catalog_find(cat, b->recommended))
+			rs_errors_add(&cat->errors, RS_ERR_VALUE, b->source_file, 0, 0,
+				      "recommended board '%s' does not exist", b->recommended);
+	}
 	if (cat->board_count > 1)
 		qsort(cat->boards, cat->board_count, sizeof(*cat->boards), board_order);
 }

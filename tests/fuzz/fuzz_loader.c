@@ -1,0 +1,26 @@
+/* libFuzzer target: any bytes given to the board and driver loaders must give
+ * either a board or errors with positions, never a crash or a leak. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/board_loader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rs_errors errs = { 0 };
+	struct rs_board b;
+	if (rs_board_parse("fuzz.yaml", (const char *)data, size, NULL, &b, &errs))
+		rs_board_free(&b);
+	for (size_t i = 0; i < errs.count; i++)
+		if (errs.items[i].line < 0 || errs.items[i].col < 0 || !errs.items[i].msg[0])
+			__builtin_trap();
+	rs_errors_clear(&errs);
+
+	struct rs_catalog cat = { 0 };
+	rs_drivers_parse("fuzz.yaml", (const char *)data, size, &cat, &errs);
+	rs_catalog_free(&cat);
+	rs_errors_clear(&errs);
+	return 0;
+}
