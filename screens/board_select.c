@@ -211,10 +211,12 @@ static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board 
 			const struct rs_board *r = rs_catalog_find(s->wz->cat, b->recommended);
 			rec = r ? r->name : b->recommended;
 		}
-		snprintf(buf, sizeof(buf), "! %s support: %s%s%s%s",
+		/* The reason usually names the recommended board already. */
+		bool named = rec && b->support_reason && strstr(b->support_reason, rec);
+		snprintf(buf, sizeof(buf), "! %s support. %s%s%s",
 			 b->support == RS_SUPPORT_PARTIAL ? "Partial" : "No",
-			 b->support_reason ? b->support_reason : "", rec ? " The " : "",
-			 rec ? rec : "", rec ? " is recommended." : "");
+			 b->support_reason ? b->support_reason : "",
+			 rec && !named ? " Recommended instead: " : "", rec && !named ? rec : "");
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
 		y += rs_text_draw(w, y, x, width, s->height - 3 - y, 0, buf);
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));

@@ -27,7 +27,7 @@ static const enum rs_cable_colour choice_colour[] = { RS_CABLE_WHITE, RS_CABLE_O
 static bool applies(void *ctx)
 {
 	const struct rs_board *b = rs_wizard_board(ctx);
-	return b && b->endstop_rail != RS_RAIL_NONE;
+	return !b || b->endstop_rail != RS_RAIL_NONE; /* !b: see jumpers.c */
 }
 
 static const char *rail_text(const struct rs_board *b)

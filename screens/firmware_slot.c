@@ -45,11 +45,6 @@ static const struct rs_key_binding keys[] = {
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
 };
 
-static bool applies(void *ctx)
-{
-	return rs_wizard_board(ctx) != NULL;
-}
-
 const struct rs_screen_ops rs_screen_firmware_slot = {
 	.id = "firmware",
 	.title = "Build firmware",
@@ -57,7 +52,6 @@ const struct rs_screen_ops rs_screen_firmware_slot = {
 	.is_step = true,
 	.state_size = sizeof(struct slot),
 	.keys = keys,
-	.applies = applies,
 	.layout = layout,
 	.draw = draw,
 };

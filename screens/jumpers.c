@@ -42,10 +42,12 @@ static bool is_socket_row(const struct jumpers *s, int f)
 	return f >= FIRST_SOCKET && f < next_row(s);
 }
 
+/* Before a board is chosen every step may still come, so it counts in the
+ * header's "of n"; the count shrinks once the board is known. */
 static bool applies(void *ctx)
 {
 	const struct rs_board *b = rs_wizard_board(ctx);
-	return b && b->power_jumpers && b->driver_count > 0;
+	return !b || (b->power_jumpers && b->driver_count > 0);
 }
 
 /* The board's motor voltages that some driver in the catalog is rated for. */

@@ -17,6 +17,10 @@ struct summary {
 static void build(struct summary *s, struct rs_wizard *w)
 {
 	const struct rs_board *b = rs_wizard_board(w);
+	free(s->text);
+	s->text = NULL;
+	if (!b)
+		return; /* only reachable with a board; nothing to show otherwise */
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -50,7 +54,6 @@ static void build(struct summary *s, struct rs_wizard *w)
 		fprintf(f, "!! %s\n", w->save_problem);
 	fprintf(f, "\nEnter continues to the firmware build; q quits (everything is saved).");
 	fclose(f);
-	free(s->text);
 	s->text = buf;
 }
 
@@ -108,11 +111,6 @@ static const struct rs_key_binding keys[] = {
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
 };
 
-static bool applies(void *ctx)
-{
-	return rs_wizard_board(ctx) != NULL;
-}
-
 const struct rs_screen_ops rs_screen_summary = {
 	.id = "summary",
 	.title = "Summary",
@@ -121,7 +119,6 @@ const struct rs_screen_ops rs_screen_summary = {
 	.is_step = true,
 	.state_size = sizeof(struct summary),
 	.keys = keys,
-	.applies = applies,
 	.enter = enter,
 	.leave = leave,
 	.layout = layout,

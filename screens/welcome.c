@@ -13,12 +13,12 @@ struct welcome {
 };
 
 static const char intro[] =
-	"ratos-setup takes you from \"which board is this?\" to new Klipper firmware on it:\n"
+	"From \"which board is this?\" to new Klipper firmware on it:\n"
 	"  1. choose your controller board\n"
 	"  2. set the driver power jumpers (boards with VIN / V_MOT jumpers)\n"
-	"  3. check your endstop cables (boards where old RatRig cables short a rail)\n"
+	"  3. check your endstop cables (where old RatRig cables short a rail)\n"
 	"  4. review your choices, then build the firmware and put it on the board\n"
-	"Your choices are saved after every step; you can leave and resume at any time.";
+	"Choices are saved after every step: leave at any time and resume later.";
 
 static const char *step_title(const char *id)
 {
@@ -63,13 +63,13 @@ static void draw(void *st, void *ctx, WINDOW *w)
 			 wz->klipper.version ? wz->klipper.version : "(version unknown: not a git tree)");
 	} else {
 		snprintf(line, sizeof(line),
-			 "none found in ~/klipper; the firmware step needs a Klipper checkout");
+			 "none found in ~/klipper (the firmware step needs one)");
 	}
 	rs_tui_put(w, y, 12, width - 10, line);
 	size_t rejected = wz->cat->errors.count;
 	snprintf(line, sizeof(line), "%zu boards and %zu drivers loaded%s", wz->cat->board_count,
 		 wz->cat->driver_count,
-		 rejected ? "; these files were rejected (ratos-setup validate tells more):" : "");
+		 rejected ? "; rejected files:" : "");
 	rs_tui_put(w, y + 1, 12, width - 10, line);
 	y += 2;
 
