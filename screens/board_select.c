@@ -139,15 +139,16 @@ static void draw_row(void *data, size_t i, WINDOW *w, int y, bool selected)
 		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
 		return;
 	}
-	/* Only the marker and the name change on a move, which keeps redraws small. */
+	/* The cursor is a bold marker, not a reversed row: a move then rewrites
+	 * two cells instead of two names, which matters on a slow serial or
+	 * SSH link (bench/RESULTS.md). */
+	if (selected)
+		wattron(w, rs_tui_style(RS_STYLE_KEY));
 	rs_tui_put(w, y, 2, 2, selected ? ">" : " ");
+	wattroff(w, rs_tui_style(RS_STYLE_KEY));
 	bool connected = s->wz->connected_id && strcmp(s->wz->connected_id, r->board->id) == 0;
 	int name_w = inner - 5 - (connected ? 12 : 0);
-	if (selected)
-		wattron(w, rs_tui_style(RS_STYLE_SELECTED));
 	rs_tui_put(w, y, 4, name_w, r->board->name);
-	if (selected)
-		wattroff(w, rs_tui_style(RS_STYLE_SELECTED));
 	if (connected)
 		rs_tui_put(w, y, inner - 11, 12, "[connected]");
 }
