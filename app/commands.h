@@ -18,6 +18,7 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv);
 int rs_cmd_boards(struct rs_app *app, int argc, char **argv);
 int rs_cmd_board(struct rs_app *app, int argc, char **argv);
 int rs_cmd_config(struct rs_app *app, int argc, char **argv);
+int rs_cmd_devices(struct rs_app *app, int argc, char **argv);
 int rs_cmd_validate(struct rs_app *app, int argc, char **argv);
 
 #endif
