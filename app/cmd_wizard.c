@@ -1,19 +1,30 @@
-/* ratos-setup (no command): the interactive wizard. */
+/* The default command: the interactive wizard. */
 #include <stdio.h>
+#include <string.h>
 
 #include "app/commands.h"
+#include "screens/screens.h"
 
 int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 {
+	struct rs_wizard_options opts = { 0 };
 	for (int i = 1; i < argc; i++) {
-		fprintf(stderr, "ratos-setup: unknown option '%s' (see ratos-setup --help)\n", argv[i]);
-		return RS_EXIT_USAGE;
+		if (strcmp(argv[i], "--reset") == 0) {
+			opts.reset = true;
+		} else {
+			fprintf(stderr, "ratos-setup: unknown option '%s' (see ratos-setup --help)\n",
+				argv[i]);
+			return RS_EXIT_USAGE;
+		}
 	}
 	const struct rs_catalog *cat = rs_app_catalog(app);
 	if (!cat)
 		return RS_EXIT_FAIL;
-	printf("ratos-setup: %zu boards loaded. The interactive wizard is not available in this "
-	       "build yet; see ratos-setup --help for the commands.\n",
-	       cat->board_count);
-	return RS_EXIT_OK;
+	if (cat->board_count == 0) {
+		rs_app_report_rejected(cat);
+		fprintf(stderr, "ratos-setup: no usable board files; nothing to choose from.\n");
+		return RS_EXIT_FAIL;
+	}
+	opts.catalog = cat;
+	return rs_wizard_run(&opts);
 }

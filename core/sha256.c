@@ -15,9 +15,12 @@ static const uint32_t k[64] = {
 	0xc67178f2,
 };
 
-static uint32_t ror(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+static uint32_t ror(uint32_t x, unsigned n)
+{
+	return (x >> n) | (x << (32 - n));
+}
 
-static void block(uint32_t st[8], const unsigned char *p)
+static void compress(struct rs_sha256 *s, const unsigned char *p)
 {
 	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
@@ -28,8 +31,8 @@ static void block(uint32_t st[8], const unsigned char *p)
 		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
-	uint32_t e = st[4], f = st[5], g = st[6], h = st[7];
+	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
+	uint32_t e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
 	for (int i = 0; i < 64; i++) {
 		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
 			      k[i] + w[i];
@@ -43,68 +46,68 @@ static void block(uint32_t st[8], const unsigned char *p)
 		b = a;
 		a = t1 + t2;
 	}
-	st[0] += a;
-	st[1] += b;
-	st[2] += c;
-	st[3] += d;
-	st[4] += e;
-	st[5] += f;
-	st[6] += g;
-	st[7] += h;
+	s->h[0] += a;
+	s->h[1] += b;
+	s->h[2] += c;
+	s->h[3] += d;
+	s->h[4] += e;
+	s->h[5] += f;
+	s->h[6] += g;
+	s->h[7] += h;
 }
 
-void rs_sha256_init(struct rs_sha256 *ctx)
+void rs_sha256_init(struct rs_sha256 *s)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	memcpy(ctx->state, iv, sizeof(iv));
-	ctx->total = 0;
-	ctx->used = 0;
+	memcpy(s->h, iv, sizeof(iv));
+	s->total = 0;
+	s->fill = 0;
 }
 
-void rs_sha256_update(struct rs_sha256 *ctx, const void *data, size_t len)
+void rs_sha256_update(struct rs_sha256 *s, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	ctx->total += len;
-	if (ctx->used) {
-		size_t take = 64 - ctx->used < len ? 64 - ctx->used : len;
-		memcpy(ctx->buf + ctx->used, p, take);
-		ctx->used += take;
-		p += take;
-		len -= take;
-		if (ctx->used < 64)
-			return;
-		block(ctx->state, ctx->buf);
-		ctx->used = 0;
+	s->total += len;
+	while (len) {
+		size_t n = 64 - s->fill;
+		if (n > len)
+			n = len;
+		memcpy(s->block + s->fill, p, n);
+		s->fill += n;
+		p += n;
+		len -= n;
+		if (s->fill == 64) {
+			compress(s, s->block);
+			s->fill = 0;
+		}
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		block(ctx->state, p);
-	memcpy(ctx->buf, p, len);
-	ctx->used = len;
 }
 
-void rs_sha256_final(struct rs_sha256 *ctx, unsigned char out[RS_SHA256_LEN])
+void rs_sha256_final(struct rs_sha256 *s, unsigned char out[RS_SHA256_LEN])
 {
-	uint64_t bits = ctx->total * 8;
-	unsigned char pad[72] = { 0x80 };
-	size_t padlen = (ctx->used < 56 ? 56 : 120) - ctx->used;
+	uint64_t bits = s->total * 8;
+	static const unsigned char pad[64] = { 0x80 };
+	size_t padlen = s->fill < 56 ? 56 - s->fill : 120 - s->fill;
+	rs_sha256_update(s, pad, padlen);
+	unsigned char len[8];
 	for (int i = 0; i < 8; i++)
-		pad[padlen + i] = (unsigned char)(bits >> (56 - 8 * i));
-	rs_sha256_update(ctx, pad, padlen + 8);
+		len[i] = (unsigned char)(bits >> (56 - 8 * i));
+	rs_sha256_update(s, len, 8);
 	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(ctx->state[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(ctx->state[i] >> 8);
-		out[4 * i + 3] = (unsigned char)ctx->state[i];
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
 	}
 }
 
 void rs_sha256(const void *data, size_t len, unsigned char out[RS_SHA256_LEN])
 {
-	struct rs_sha256 ctx;
-	rs_sha256_init(&ctx);
-	rs_sha256_update(&ctx, data, len);
-	rs_sha256_final(&ctx, out);
+	struct rs_sha256 s;
+	rs_sha256_init(&s);
+	rs_sha256_update(&s, data, len);
+	rs_sha256_final(&s, out);
 }
 
 void rs_sha256_to_hex(const unsigned char digest[RS_SHA256_LEN], char hex[RS_SHA256_HEX_LEN])

@@ -1,4 +1,6 @@
-/* SHA-256 (FIPS 180-4), for firmware and config fingerprints in sidecars. */
+/* SHA-256 (FIPS 180-4), used to prove that what was read back from a card is
+ * byte for byte what was written, and that the file a bootloader renamed is
+ * the firmware that was built. */
 #ifndef RS_CORE_SHA256_H
 #define RS_CORE_SHA256_H
 
@@ -6,21 +8,21 @@
 #include <stdint.h>
 
 #define RS_SHA256_LEN 32
-#define RS_SHA256_HEX_LEN 65 /* 64 hex digits + NUL */
+#define RS_SHA256_HEX_LEN 65 /* 64 digits + NUL */
 
 struct rs_sha256 {
-	uint32_t state[8];
+	uint32_t h[8];
 	uint64_t total; /* bytes hashed so far */
-	unsigned char buf[64];
-	size_t used;
+	unsigned char block[64];
+	size_t fill;
 };
 
-void rs_sha256_init(struct rs_sha256 *ctx);
-void rs_sha256_update(struct rs_sha256 *ctx, const void *data, size_t len);
-void rs_sha256_final(struct rs_sha256 *ctx, unsigned char out[RS_SHA256_LEN]);
-
-/* One-shot helpers; hex is lower case. */
+void rs_sha256_init(struct rs_sha256 *s);
+void rs_sha256_update(struct rs_sha256 *s, const void *data, size_t len);
+void rs_sha256_final(struct rs_sha256 *s, unsigned char out[RS_SHA256_LEN]);
+/* One-shot digest of a buffer. */
 void rs_sha256(const void *data, size_t len, unsigned char out[RS_SHA256_LEN]);
+/* Lower-case hex of a buffer's digest, and of a digest. */
 void rs_sha256_hex(const void *data, size_t len, char hex[RS_SHA256_HEX_LEN]);
 void rs_sha256_to_hex(const unsigned char digest[RS_SHA256_LEN], char hex[RS_SHA256_HEX_LEN]);
 

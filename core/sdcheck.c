@@ -1,0 +1,125 @@
+#include "core/sdcheck.h"
+
+#include <ctype.h>
+#include <string.h>
+
+bool rs_sd_name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+	return *a == *b;
+}
+
+static bool prefix_ci(const char *s, const char *prefix, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!s[i] || tolower((unsigned char)s[i]) != tolower((unsigned char)prefix[i]))
+			return false;
+	return true;
+}
+
+bool rs_sd_is_stale(const char *name, const struct rs_board *b)
+{
+	static const char *const always[] = { "FIRMWARE.CUR", "OLD.BIN", RS_SD_TEMP_NAME };
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if (rs_sd_name_eq(name, always[i]))
+			return true;
+	if (b->sd_renamed && rs_sd_name_eq(name, b->sd_renamed))
+		return true;
+	const char *file = b->sd_file ? b->sd_file : "firmware.bin";
+	if (rs_sd_name_eq(name, file))
+		return true;
+	/* Older copies: same stem, anything after it, same extension. */
+	const char *dot = strrchr(file, '.');
+	size_t stem = dot ? (size_t)(dot - file) : strlen(file);
+	const char *ext = dot ? dot : "";
+	size_t nlen = strlen(name), elen = strlen(ext);
+	if (nlen < stem + elen || !prefix_ci(name, file, stem))
+		return false;
+	return rs_sd_name_eq(name + nlen - elen, ext);
+}
+
+static void add_cause(struct rs_sdcheck_result *out, const char *cause)
+{
+	if (out->cause_count < RS_SDCHECK_MAX_CAUSES)
+		out->causes[out->cause_count++] = cause;
+}
+
+/* Why a board may not have taken a card, the card-specific reasons first. */
+static void card_causes(const struct rs_sdcheck_input *in, struct rs_sdcheck_result *out)
+{
+	if (in->fs.kind != RS_FS_FAT32 && in->fs.kind != RS_FS_FAT16)
+		add_cause(out, "the card is not FAT32/FAT16: reformat it with 'ratos-setup sdcard format'");
+	if (in->fs.cluster_size > RS_SD_MAX_GOOD_CLUSTER)
+		add_cause(out, "the card's clusters are large: some bootloaders only read cards "
+			       "with small (4-8 KiB) clusters; reformat it with 'ratos-setup sdcard format'");
+	if (in->fs.total_bytes > RS_SD_LARGE_CARD)
+		add_cause(out, "the card is larger than 32 GB: many bootloaders cannot read such "
+			       "cards; use a card of 32 GB or less");
+}
+
+static void board_causes(struct rs_sdcheck_result *out)
+{
+	add_cause(out, "the board was not fully powered off and on with the card inserted "
+		       "(USB power from the Pi can keep it running: unplug the Pi's USB cable first)");
+	add_cause(out, "the card went into the wrong slot (use the board's own microSD slot, "
+		       "not the one on a display)");
+	add_cause(out, "the board has no SD bootloader, or a different one that expects "
+		       "another file name");
+}
+
+void rs_sdcheck_decide(const struct rs_sdcheck_input *in, const struct rs_board *b,
+		       struct rs_sdcheck_result *out)
+{
+	(void)b;
+	memset(out, 0, sizeof(*out));
+	if (in->file_present) {
+		out->state = RS_SDCHECK_NOT_TAKEN;
+		out->summary = "the firmware file is still on the card: the board did not take it";
+		card_causes(in, out);
+		board_causes(out);
+		return;
+	}
+	if (!in->renamed_present) {
+		out->state = RS_SDCHECK_NO_FIRMWARE;
+		out->summary = "neither the firmware file nor the bootloader's renamed copy is on "
+			       "this card: was the firmware written to this card?";
+		add_cause(out, "this is not the card the firmware was written to");
+		add_cause(out, "the file was deleted from the card");
+		return;
+	}
+	if (in->renamed_size == 0) {
+		out->state = RS_SDCHECK_EMPTY;
+		out->summary = "the bootloader renamed an empty file: nothing was flashed";
+		add_cause(out, "the firmware file on the card was empty; write it again");
+		return;
+	}
+	if (in->renamed_hashed && in->expected_known) {
+		out->compared = true;
+		if (memcmp(in->renamed_sha, in->expected_sha, RS_SHA256_LEN) != 0) {
+			out->state = RS_SDCHECK_DIFFERENT;
+			out->summary = "the board flashed a firmware, but not the one expected "
+				       "(the renamed file differs from it)";
+			add_cause(out, "the card held an older firmware; write the new one again");
+			return;
+		}
+	}
+	out->state = RS_SDCHECK_FLASHED;
+	out->flashed = true;
+	out->summary = out->compared ? "flashed: the bootloader renamed the firmware, and it is "
+				       "the one expected"
+				     : "flashed: the bootloader renamed the firmware";
+}
+
+const char *rs_sdcheck_state_name(enum rs_sdcheck_state s)
+{
+	switch (s) {
+	case RS_SDCHECK_FLASHED: return "flashed";
+	case RS_SDCHECK_NOT_TAKEN: return "not-flashed";
+	case RS_SDCHECK_EMPTY: return "empty";
+	case RS_SDCHECK_DIFFERENT: return "different";
+	case RS_SDCHECK_NO_FIRMWARE: return "no-firmware";
+	}
+	return "?";
+}

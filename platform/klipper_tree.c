@@ -1,0 +1,99 @@
+#include "platform/klipper_tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "platform/paths.h"
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* git describe, with argv and no shell; stdin from /dev/null, stderr
+ * dropped. Returns the first output line or NULL. */
+static char *git_describe(const char *dir)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return NULL;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		dup2(fds[1], STDOUT_FILENO);
+		char *const argv[] = { "git", "-C", (char *)dir, "describe", "--tags",
+				       "--always", "--dirty", NULL };
+		execvp("git", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	char buf[256];
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1)
+			break;
+	}
+	close(fds[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	buf[len] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !buf[0])
+		return NULL;
+	return rs_xstrdup(buf);
+}
+
+bool rs_klipper_tree_find(const char *dir, struct rs_klipper_tree *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *path = dir ? rs_xstrdup(dir) : rs_path_klipper_dir();
+	char *makefile = rs_xasprintf("%s/Makefile", path);
+	char *src = rs_xasprintf("%s/src", path);
+	bool found = is_file(makefile) && is_dir(src);
+	free(makefile);
+	free(src);
+	if (!found) {
+		free(path);
+		return false;
+	}
+	out->path = path;
+	out->version = git_describe(path);
+	return true;
+}
+
+void rs_klipper_tree_free(struct rs_klipper_tree *t)
+{
+	free(t->path);
+	free(t->version);
+	memset(t, 0, sizeof(*t));
+}

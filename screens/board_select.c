@@ -1,0 +1,356 @@
+/* Board selection: every board from the data, grouped by manufacturer with
+ * control boards first, type-to-filter, and a side panel with what matters
+ * before choosing (MCU, how it is flashed, drivers, support level). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "screens/wizard.h"
+#include "tui/dialog.h"
+#include "tui/list.h"
+#include "tui/text.h"
+#include "tui/tui.h"
+
+#define FILTER_MAX 32
+
+/* A visible row: a heading (board == NULL) or a board. */
+struct row {
+	const struct rs_board *board;
+	const char *heading;
+	bool toolboards;
+};
+
+struct board_screen {
+	struct rs_wizard *wz; /* for the row callbacks */
+	struct row *rows;
+	size_t row_count;
+	struct rs_list list;
+	char filter[FILTER_MAX + 1];
+	int height, width, list_w;
+};
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+	if (!hay)
+		return false;
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* Every word of the filter must appear in the name, manufacturer, id or MCU. */
+static bool matches(const struct rs_board *b, const char *filter)
+{
+	char words[FILTER_MAX + 1];
+	snprintf(words, sizeof(words), "%s", filter);
+	for (char *save = NULL, *t = strtok_r(words, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (!contains_ci(b->name, t) && !contains_ci(b->manufacturer, t) &&
+		    !contains_ci(b->id, t) && !contains_ci(b->mcu, t))
+			return false;
+	return true;
+}
+
+static bool row_selectable(void *data, size_t i)
+{
+	struct board_screen *s = data;
+	return s->rows[i].board != NULL;
+}
+
+static const struct rs_board *current(const struct board_screen *s)
+{
+	return s->list.sel < s->row_count ? s->rows[s->list.sel].board : NULL;
+}
+
+static void rebuild(struct board_screen *s, const char *keep_id)
+{
+	const struct rs_catalog *cat = s->wz->cat;
+	free(s->rows);
+	s->rows = rs_xcalloc(cat->board_count * 2 + 1, sizeof(*s->rows));
+	s->row_count = 0;
+	const struct rs_board *prev = NULL;
+	size_t keep = (size_t)-1;
+	for (size_t i = 0; i < cat->board_count; i++) {
+		const struct rs_board *b = &cat->boards[i];
+		if (!matches(b, s->filter))
+			continue;
+		if (!prev || prev->kind != b->kind || strcmp(prev->manufacturer, b->manufacturer))
+			s->rows[s->row_count++] = (struct row){ NULL, b->manufacturer,
+								b->kind == RS_KIND_TOOLBOARD };
+		if (keep_id && strcmp(b->id, keep_id) == 0)
+			keep = s->row_count;
+		s->rows[s->row_count++] = (struct row){ b, NULL, false };
+		prev = b;
+	}
+	s->list.count = s->row_count;
+	s->list.data = s;
+	s->list.selectable = row_selectable;
+	s->list.top = 0;
+	rs_list_select(&s->list, keep != (size_t)-1 ? keep : 0);
+}
+
+static void enter(void *st, void *ctx)
+{
+	struct board_screen *s = st;
+	struct rs_wizard *w = ctx;
+	s->wz = w;
+	const char *keep = w->st.board[0] ? w->st.board : w->preselect_id;
+	const struct rs_board *cur = s->rows ? current(s) : NULL;
+	if (!keep && cur)
+		keep = cur->id;
+	rebuild(s, keep);
+}
+
+static void leave(void *st, void *ctx)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	/* Rows point into the catalog; rebuilt on every entry. */
+	free(s->rows);
+	s->rows = NULL;
+	s->row_count = 0;
+	s->list.count = 0;
+}
+
+static void layout(void *st, void *ctx, int rows, int cols)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	s->height = rows;
+	s->width = cols;
+	s->list_w = cols / 2 + 1;
+	s->list.height = rows - 2;
+	rs_list_fix(&s->list);
+}
+
+static void draw_row(void *data, size_t i, WINDOW *w, int y, bool selected)
+{
+	struct board_screen *s = data;
+	const struct row *r = &s->rows[i];
+	int inner = s->list_w - 2;
+	if (!r->board) {
+		char head[96];
+		snprintf(head, sizeof(head), "%s%s", r->heading, r->toolboards ? " toolboards" : "");
+		wattron(w, rs_tui_style(RS_STYLE_TITLE));
+		rs_tui_put(w, y, 2, inner - 2, head);
+		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+		return;
+	}
+	/* The cursor is a bold marker, not a reversed row: a move then rewrites
+	 * two cells instead of two names, which matters on a slow serial or
+	 * SSH link (bench/RESULTS.md). */
+	if (selected)
+		wattron(w, rs_tui_style(RS_STYLE_KEY));
+	rs_tui_put(w, y, 2, 2, selected ? ">" : " ");
+	wattroff(w, rs_tui_style(RS_STYLE_KEY));
+	bool connected = s->wz->connected_id && strcmp(s->wz->connected_id, r->board->id) == 0;
+	int name_w = inner - 5 - (connected ? 12 : 0);
+	rs_tui_put(w, y, 4, name_w, r->board->name);
+	if (connected)
+		rs_tui_put(w, y, inner - 11, 12, "[connected]");
+}
+
+static const char *flash_text(const struct rs_board *b)
+{
+	switch (b->flash_method) {
+	case RS_FLASH_SDCARD: return "SD card only";
+	case RS_FLASH_USB: return "USB (make flash)";
+	case RS_FLASH_DFU: return "USB DFU (BOOT0 jumper)";
+	case RS_FLASH_FLASH_SDCARD: return "SD card in the board";
+	case RS_FLASH_MANUAL: return "manual only";
+	}
+	return "?";
+}
+
+static void panel_field(WINDOW *w, int y, int x, int width, const char *label, const char *val)
+{
+	wattron(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, y, x, 11, label);
+	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, y, x + 11, width - 11, val);
+}
+
+static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board *b)
+{
+	int x0 = s->list_w - 1, pw = s->width - x0;
+	rs_box_draw(w, 0, x0, s->height, pw, b ? b->name : "No board");
+	mvwaddch(w, 0, x0, ACS_TTEE);
+	mvwaddch(w, s->height - 1, x0, ACS_BTEE);
+	if (!b)
+		return;
+	int x = x0 + 2, width = pw - 4, y = 1;
+	char buf[256];
+	panel_field(w, y++, x, width, "MCU", b->mcu);
+	panel_field(w, y++, x, width, "Flashing", flash_text(b));
+	if (b->power_jumpers)
+		snprintf(buf, sizeof(buf), "%u sockets, VIN/V_MOT", b->driver_count);
+	else if (b->integrated_drivers.count)
+		snprintf(buf, sizeof(buf), "%u integrated", b->driver_count);
+	else
+		snprintf(buf, sizeof(buf), "%u sockets", b->driver_count);
+	panel_field(w, y++, x, width, "Drivers", buf);
+	if (b->motor_voltage_count) {
+		int n = 0;
+		buf[0] = '\0';
+		for (size_t i = 0; i < b->motor_voltage_count; i++)
+			n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%u", i ? " / " : "",
+				      b->motor_voltages[i]);
+		panel_field(w, y++, x, width, "Motor V", buf);
+	}
+	snprintf(buf, sizeof(buf), "%s", b->endstop_rail == RS_RAIL_NONE ? "no warning" :
+		 b->endstop_rail == RS_RAIL_5V ? "check cables (5 V rail)" :
+						 "check cables (3.3 V rail)");
+	panel_field(w, y++, x, width, "Endstops", buf);
+	panel_field(w, y++, x, width, "Support", rs_support_level_name(b->support));
+	y++;
+	if (b->support != RS_SUPPORT_FULL) {
+		const char *rec = NULL;
+		if (b->recommended) {
+			const struct rs_board *r = rs_catalog_find(s->wz->cat, b->recommended);
+			rec = r ? r->name : b->recommended;
+		}
+		/* The reason usually names the recommended board already. */
+		bool named = rec && b->support_reason && strstr(b->support_reason, rec);
+		snprintf(buf, sizeof(buf), "! %s support. %s%s%s",
+			 b->support == RS_SUPPORT_PARTIAL ? "Partial" : "No",
+			 b->support_reason ? b->support_reason : "",
+			 rec && !named ? " Recommended instead: " : "", rec && !named ? rec : "");
+		wattron(w, rs_tui_style(RS_STYLE_WARN));
+		y += rs_text_draw(w, y, x, width, s->height - 3 - y, 0, buf);
+		wattroff(w, rs_tui_style(RS_STYLE_WARN));
+		y++;
+	}
+	if (b->docs_url && y < s->height - 1) {
+		snprintf(buf, sizeof(buf), "Docs: %s", b->docs_url);
+		rs_text_draw(w, y, x, width, s->height - 1 - y, 0, buf);
+	}
+}
+
+static void draw(void *st, void *ctx, WINDOW *w)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	char title[80];
+	if (s->filter[0])
+		snprintf(title, sizeof(title), "Boards (filter: %s)", s->filter);
+	else
+		snprintf(title, sizeof(title), "Boards (type to filter)");
+	rs_box_draw(w, 0, 0, s->height, s->list_w, title);
+	draw_panel(s, w, current(s));
+	if (!current(s)) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "No board matches \"%s\". Backspace edits the filter, "
+			 "Esc clears it.", s->filter);
+		rs_text_draw(w, 2, 2, s->list_w - 4, 4, 0, msg);
+		return;
+	}
+	rs_list_draw(&s->list, w, 1, draw_row);
+}
+
+static enum rs_key_result key_move(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	return rs_list_key(&s->list, key) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+}
+
+static enum rs_key_result key_choose(void *st, void *ctx, int key)
+{
+	(void)key;
+	struct board_screen *s = st;
+	const struct rs_board *b = current(s);
+	if (!b)
+		return RS_KEY_HANDLED;
+	rs_wizard_choose_board(ctx, b);
+	return RS_KEY_NEXT;
+}
+
+static bool filtering(void *st, void *ctx)
+{
+	(void)ctx;
+	return ((struct board_screen *)st)->filter[0] != '\0';
+}
+
+static void set_filter(struct board_screen *s, const char *f)
+{
+	const struct rs_board *cur = current(s);
+	snprintf(s->filter, sizeof(s->filter), "%s", f);
+	rebuild(s, cur ? cur->id : NULL);
+}
+
+static enum rs_key_result key_clear(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	set_filter(st, "");
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_backspace(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	struct board_screen *s = st;
+	char f[FILTER_MAX + 1];
+	snprintf(f, sizeof(f), "%s", s->filter);
+	size_t n = strlen(f);
+	if (n)
+		f[n - 1] = '\0';
+	set_filter(s, f);
+	return RS_KEY_HANDLED;
+}
+
+/* Typing filters. While the filter is empty, '?' and 'q' keep their global
+ * meaning (no board name starts with them); once typing started every
+ * printable key is text. */
+static enum rs_key_result on_key(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	if (key < 0x20 || key > 0x7e)
+		return RS_KEY_IGNORED;
+	if (!s->filter[0] && (key == '?' || key == 'q' || key == 'Q' || key == ' '))
+		return RS_KEY_IGNORED;
+	size_t n = strlen(s->filter);
+	if (n >= FILTER_MAX)
+		return RS_KEY_HANDLED;
+	char f[FILTER_MAX + 2];
+	memcpy(f, s->filter, n);
+	f[n] = (char)tolower(key);
+	f[n + 1] = '\0';
+	set_filter(s, f);
+	return RS_KEY_HANDLED;
+}
+
+static const struct rs_key_binding keys[] = {
+	{ { KEY_UP, KEY_DOWN }, "Up/Down", "move", false, key_move, NULL },
+	{ { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "PgUp/PgDn/Home/End", "move faster", true,
+	  key_move, NULL },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "choose", false, key_choose, NULL },
+	{ { 0 }, "type", "filter", false, NULL, NULL },
+	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", "edit filter", true, key_backspace, filtering },
+	{ { 27 }, "Esc", "clear filter", false, key_clear, filtering },
+	{ { 0 }, NULL, NULL, false, NULL, NULL },
+};
+
+const struct rs_screen_ops rs_screen_board = {
+	.id = "board",
+	.title = "Controller board",
+	.help = "Choose the board the firmware is for. Boards are grouped by manufacturer, "
+		"control boards first, toolboards after. Type part of a name, manufacturer, "
+		"id or MCU to filter the list (several words must all match); Backspace edits "
+		"the filter and Esc clears it. While the filter is empty, q quits and ? shows "
+		"this help. The panel on the right shows the MCU, how the board is flashed, its "
+		"drivers and how well it is supported.",
+	.is_step = true,
+	.state_size = sizeof(struct board_screen),
+	.keys = keys,
+	.enter = enter,
+	.leave = leave,
+	.layout = layout,
+	.draw = draw,
+	.on_key = on_key,
+};

@@ -1,0 +1,197 @@
+#include "screens/screens.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/state_file.h"
+#include "screens/wizard.h"
+#include "tui/loop.h"
+#include "tui/manager.h"
+#include "tui/tui.h"
+
+/* The wizard, in order. Steps that do not apply to the chosen board are
+ * skipped by the manager (each screen's applies()). The firmware build and
+ * the SD card screens go in the marked slots. */
+static const struct rs_screen_ops *const wizard_screens[] = {
+	&rs_screen_welcome,
+	&rs_screen_board,
+	&rs_screen_jumpers,
+	&rs_screen_endstop,
+	&rs_screen_summary,
+	&rs_screen_firmware_slot, /* slot: firmware build */
+	/* slot: SD card */
+};
+
+const struct rs_board *rs_wizard_board(const struct rs_wizard *w)
+{
+	return w->st.board[0] ? rs_catalog_find(w->cat, w->st.board) : NULL;
+}
+
+const struct rs_driver *rs_wizard_driver(const struct rs_wizard *w, size_t socket)
+{
+	const struct rs_board *b = rs_wizard_board(w);
+	const char *fixed = b ? rs_jumper_integrated(b, socket) : NULL;
+	if (fixed)
+		return rs_catalog_find_driver(w->cat, fixed);
+	if (socket >= RS_MAX_SOCKETS || !w->st.drivers[socket][0])
+		return NULL;
+	return rs_catalog_find_driver(w->cat, w->st.drivers[socket]);
+}
+
+void rs_wizard_recommend_jumpers(struct rs_wizard *w)
+{
+	for (size_t i = 0; i < w->st.socket_count; i++)
+		w->st.jumpers[i] =
+			rs_jumper_recommend(rs_wizard_driver(w, i), w->st.main_v, w->st.motor_v);
+}
+
+void rs_wizard_choose_board(struct rs_wizard *w, const struct rs_board *b)
+{
+	if (strcmp(w->st.board, b->id) == 0)
+		return;
+	snprintf(w->st.board, sizeof(w->st.board), "%s", b->id);
+	rs_wizard_state_clear_board(&w->st);
+	w->st.socket_count = b->driver_count < RS_MAX_SOCKETS ? b->driver_count : RS_MAX_SOCKETS;
+	w->st.main_v = 24;
+	w->st.motor_v = 0;
+	for (size_t i = 0; i < w->st.socket_count; i++) {
+		const char *fixed = rs_jumper_integrated(b, i);
+		snprintf(w->st.drivers[i], sizeof(w->st.drivers[i]), "%s", fixed ? fixed : "");
+	}
+	rs_wizard_recommend_jumpers(w);
+}
+
+/* A saved state is only trusted as far as the current data allows: an
+ * unknown board or driver starts that part over. */
+void rs_wizard_resume(struct rs_wizard *w)
+{
+	w->st = w->saved;
+	w->resume_offered = false;
+	const struct rs_board *b = rs_wizard_board(w);
+	if (!b) {
+		rs_wizard_state_init(&w->st);
+		snprintf(w->state_problem, sizeof(w->state_problem),
+			 "The saved board '%s' is not known any more; choose the board again.",
+			 w->saved.board);
+		w->jump_to = "board";
+		return;
+	}
+	if (w->st.socket_count != b->driver_count) {
+		w->st.board[0] = '\0';
+		rs_wizard_choose_board(w, b);
+	}
+	for (size_t i = 0; i < w->st.socket_count; i++)
+		if (w->st.drivers[i][0] && !rs_catalog_find_driver(w->cat, w->st.drivers[i]))
+			w->st.drivers[i][0] = '\0';
+	w->jump_to = w->saved.step;
+}
+
+void rs_wizard_start_over(struct rs_wizard *w)
+{
+	struct rs_errors errs = { 0 };
+	rs_state_file_reset(&errs);
+	rs_errors_clear(&errs);
+	rs_wizard_state_init(&w->st);
+	w->resume_offered = false;
+}
+
+static const char *subtitle(void *ctx)
+{
+	const struct rs_board *b = rs_wizard_board(ctx);
+	return b ? b->name : NULL;
+}
+
+static void on_step(void *ctx, const char *screen_id)
+{
+	struct rs_wizard *w = ctx;
+	/* The welcome screen must not overwrite a state not yet resumed. */
+	if (w->resume_offered)
+		return;
+	snprintf(w->st.step, sizeof(w->st.step), "%s", screen_id);
+	struct rs_errors errs = { 0 };
+	w->save_problem[0] = '\0';
+	if (!rs_state_file_save(&w->st, &errs) && errs.count)
+		rs_error_format(&errs.items[0], w->save_problem, sizeof(w->save_problem));
+	rs_errors_clear(&errs);
+}
+
+static const char *jump_target(void *ctx)
+{
+	struct rs_wizard *w = ctx;
+	return w->jump_to;
+}
+
+static void load_saved(struct rs_wizard *w, bool reset)
+{
+	struct rs_errors errs = { 0 };
+	if (reset) {
+		rs_state_file_reset(&errs);
+	} else {
+		switch (rs_state_file_load(&w->saved, &errs)) {
+		case RS_STATE_LOADED:
+			/* Nothing worth resuming before a board was chosen. */
+			w->resume_offered = w->saved.board[0] && strcmp(w->saved.step, "welcome");
+			break;
+		case RS_STATE_BAD:
+			if (errs.count) {
+				char line[400];
+				snprintf(w->state_problem, sizeof(w->state_problem),
+					 "The saved state could not be read (%s); starting over.",
+					 rs_error_format(&errs.items[0], line, sizeof(line)));
+			}
+			break;
+		case RS_STATE_ABSENT:
+			break;
+		}
+	}
+	rs_errors_clear(&errs);
+}
+
+int rs_wizard_run(const struct rs_wizard_options *opts)
+{
+	struct rs_wizard w = { .cat = opts->catalog,
+			       .preselect_id = opts->preselect_id,
+			       .connected_id = opts->connected_id };
+	rs_wizard_state_init(&w.st);
+	w.state_path = rs_state_file_path();
+	w.klipper_found = rs_klipper_tree_find(opts->klipper_dir, &w.klipper);
+	load_saved(&w, opts->reset);
+
+	char why[256];
+	if (!rs_tui_init(why, sizeof(why))) {
+		fprintf(stderr, "ratos-setup: %s\n", why);
+		rs_klipper_tree_free(&w.klipper);
+		free(w.state_path);
+		return 1;
+	}
+	struct rs_manager_config cfg = {
+		.screens = wizard_screens,
+		.count = sizeof(wizard_screens) / sizeof(wizard_screens[0]),
+		.ctx = &w,
+		.start_id = "welcome",
+		.subtitle = subtitle,
+		.on_step = on_step,
+		.jump_target = jump_target,
+	};
+	int signo = 0;
+	enum rs_manager_end end = rs_manager_run(&cfg, &signo);
+	rs_tui_done();
+
+	int rc = 0;
+	if (end == RS_END_SIGNAL) {
+		fprintf(stderr, "ratos-setup: stopped by %s. Your choices up to the last finished "
+				"step are saved; run ratos-setup again to resume.\n",
+			signo == SIGINT ? "Ctrl-C" : signo == SIGHUP ? "a hangup" : "SIGTERM");
+		rc = 128 + signo;
+	} else if (w.save_problem[0]) {
+		fprintf(stderr, "ratos-setup: %s\n", w.save_problem);
+		rc = 1;
+	} else if (end == RS_END_FINISHED) {
+		printf("ratos-setup: choices saved in %s.\n", w.state_path);
+	}
+	rs_klipper_tree_free(&w.klipper);
+	free(w.state_path);
+	return rc;
+}

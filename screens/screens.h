@@ -1,0 +1,22 @@
+/* The wizard: the ordered screens and the entry point app/ calls. */
+#ifndef RS_SCREENS_SCREENS_H
+#define RS_SCREENS_SCREENS_H
+
+#include <stdbool.h>
+
+#include "core/catalog.h"
+
+struct rs_wizard_options {
+	const struct rs_catalog *catalog;
+	bool reset;               /* forget the saved state and start over */
+	const char *preselect_id; /* board to put the cursor on (hardware discovery) */
+	const char *connected_id; /* board marked "[connected]" in the list */
+	const char *klipper_dir;  /* NULL: ~/klipper of the invoking user */
+};
+
+/* Runs the wizard on the terminal. Returns an exit code (0 done or quit,
+ * 1 failure, 128+n after signal n); prints its own messages after the
+ * terminal is restored. */
+int rs_wizard_run(const struct rs_wizard_options *opts);
+
+#endif

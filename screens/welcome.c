@@ -1,0 +1,181 @@
+/* Welcome: what the wizard does, what it found (Klipper tree, board data,
+ * rejected board files), and the offer to resume an earlier run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/wizard.h"
+#include "tui/text.h"
+#include "tui/tui.h"
+
+struct welcome {
+	int rows, cols;
+	struct rs_pager pager; /* scrolls the list of rejected files */
+};
+
+static const char intro[] =
+	"From \"which board is this?\" to new Klipper firmware on it:\n"
+	"  1. choose your controller board\n"
+	"  2. set the driver power jumpers (boards with VIN / V_MOT jumpers)\n"
+	"  3. check your endstop cables (where old RatRig cables short a rail)\n"
+	"  4. review your choices, then build the firmware and put it on the board\n"
+	"Choices are saved after every step: leave at any time and resume later.";
+
+static const char *step_title(const char *id)
+{
+	static const struct rs_screen_ops *const all[] = {
+		&rs_screen_board, &rs_screen_jumpers, &rs_screen_endstop, &rs_screen_summary,
+		&rs_screen_firmware_slot,
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->id, id) == 0)
+			return all[i]->title;
+	return id;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void layout(void *st, void *ctx, int rows, int cols)
+{
+	(void)ctx;
+	struct welcome *s = st;
+	s->rows = rows;
+	s->cols = cols;
+}
+
+static void draw(void *st, void *ctx, WINDOW *w)
+{
+	struct welcome *s = st;
+	struct rs_wizard *wz = ctx;
+	int y = 1, width = s->cols - 4;
+	y += rs_text_draw(w, y, 2, width, 7, 0, intro) + 1;
+
+	wattron(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, y, 2, 10, "Klipper");
+	rs_tui_put(w, y + 1, 2, 10, "Boards");
+	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	char line[600];
+	if (wz->klipper_found) {
+		snprintf(line, sizeof(line), "%s  %s", wz->klipper.path,
+			 wz->klipper.version ? wz->klipper.version : "(version unknown: not a git tree)");
+	} else {
+		snprintf(line, sizeof(line),
+			 "none found in ~/klipper (the firmware step needs one)");
+	}
+	rs_tui_put(w, y, 12, width - 10, line);
+	size_t rejected = wz->cat->errors.count;
+	snprintf(line, sizeof(line), "%zu boards and %zu drivers loaded%s", wz->cat->board_count,
+		 wz->cat->driver_count,
+		 rejected ? "; rejected files:" : "");
+	rs_tui_put(w, y + 1, 12, width - 10, line);
+	y += 2;
+
+	/* Reserve the bottom for the resume question and any state problem. */
+	int bottom = s->rows - 1;
+	if (wz->resume_offered)
+		bottom -= 3;
+	if (wz->state_problem[0])
+		bottom -= rs_text_lines(wz->state_problem, width) + 1;
+	int room = bottom - y;
+	if (rejected && room > 0) {
+		if (s->pager.top > (int)rejected - room)
+			s->pager.top = (int)rejected - room > 0 ? (int)rejected - room : 0;
+		wattron(w, rs_tui_style(RS_STYLE_WARN));
+		for (int i = 0; i < room && (size_t)(s->pager.top + i) < rejected; i++) {
+			const struct rs_error *e = &wz->cat->errors.items[s->pager.top + i];
+			if (e->line > 0)
+				snprintf(line, sizeof(line), "%s:%d:%d: %s", base_name(e->file),
+					 e->line, e->col, e->msg);
+			else
+				snprintf(line, sizeof(line), "%s: %s", base_name(e->file), e->msg);
+			rs_tui_put(w, y + i, 4, width - 2, line);
+		}
+		wattroff(w, rs_tui_style(RS_STYLE_WARN));
+	}
+	y = bottom + 1;
+	if (wz->state_problem[0]) {
+		wattron(w, rs_tui_style(RS_STYLE_WARN));
+		y += rs_text_draw(w, y, 2, width, 3, 0, wz->state_problem) + 1;
+		wattroff(w, rs_tui_style(RS_STYLE_WARN));
+	}
+	if (wz->resume_offered) {
+		const struct rs_board *b = rs_catalog_find(wz->cat, wz->saved.board);
+		snprintf(line, sizeof(line), "Saved from an earlier run: %s, at \"%s\".",
+			 b ? b->name : wz->saved.board, step_title(wz->saved.step));
+		rs_tui_put(w, y, 2, width, line);
+		wattron(w, rs_tui_style(RS_STYLE_TITLE));
+		rs_tui_put(w, y + 1, 2, width, "Resume where you left off? [Y/n]");
+		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	}
+}
+
+static bool resume_offered(void *st, void *ctx)
+{
+	(void)st;
+	return ((struct rs_wizard *)ctx)->resume_offered;
+}
+
+static bool not_resuming(void *st, void *ctx)
+{
+	return !resume_offered(st, ctx);
+}
+
+static enum rs_key_result key_start(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	struct rs_wizard *w = ctx;
+	w->state_problem[0] = '\0';
+	return RS_KEY_NEXT;
+}
+
+static enum rs_key_result key_resume(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	rs_wizard_resume(ctx);
+	return RS_KEY_JUMP;
+}
+
+static enum rs_key_result key_start_over(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	rs_wizard_start_over(ctx);
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+{
+	struct welcome *s = st;
+	struct rs_wizard *w = ctx;
+	int total = (int)w->cat->errors.count;
+	return rs_pager_key(&s->pager, key, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+}
+
+static const struct rs_key_binding keys[] = {
+	{ { '\n', '\r', KEY_ENTER, 'y', 'Y' }, "Enter", "resume", false, key_resume,
+	  resume_offered },
+	{ { 'n', 'N' }, "n", "start over", false, key_start_over, resume_offered },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "start", false, key_start, not_resuming },
+	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "scroll", true, key_scroll, NULL },
+	{ { 0 }, NULL, NULL, false, NULL, NULL },
+};
+
+const struct rs_screen_ops rs_screen_welcome = {
+	.id = "welcome",
+	.title = "Welcome",
+	.help = "This first screen says what the wizard does and what it found on this "
+		"machine: the Klipper source tree the firmware is built from, how many boards "
+		"the board data describes, and any board file that was rejected (as "
+		"file:line:col). When an earlier run was left unfinished, Enter resumes it and "
+		"n starts over.",
+	.is_step = false,
+	.state_size = sizeof(struct welcome),
+	.keys = keys,
+	.layout = layout,
+	.draw = draw,
+};

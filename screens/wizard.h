@@ -1,0 +1,50 @@
+/* What the screens share: the catalog, the choices so far and where they
+ * are saved. Internal to screens/. */
+#ifndef RS_SCREENS_WIZARD_H
+#define RS_SCREENS_WIZARD_H
+
+#include <stdbool.h>
+
+#include "core/catalog.h"
+#include "core/wizard_state.h"
+#include "platform/klipper_tree.h"
+#include "tui/screen.h"
+
+struct rs_wizard {
+	const struct rs_catalog *cat;
+	struct rs_wizard_state st;
+	/* A saved state from an earlier run, offered for resuming. */
+	struct rs_wizard_state saved;
+	bool resume_offered;
+	char state_problem[512]; /* why the saved state was not usable, or "" */
+	char save_problem[512];  /* why the last save failed, or "" */
+	struct rs_klipper_tree klipper;
+	bool klipper_found;
+	const char *preselect_id;
+	const char *connected_id;
+	const char *jump_to;
+	char *state_path;
+};
+
+const struct rs_board *rs_wizard_board(const struct rs_wizard *w);
+/* The driver in a socket (integrated ones included), or NULL when empty. */
+const struct rs_driver *rs_wizard_driver(const struct rs_wizard *w, size_t socket);
+/* Sets the board and, when it changed, forgets the board-specific choices. */
+void rs_wizard_choose_board(struct rs_wizard *w, const struct rs_board *b);
+/* Every socket's jumper back to where the rules say it goes. */
+void rs_wizard_recommend_jumpers(struct rs_wizard *w);
+/* Applies a saved state (resume). */
+void rs_wizard_resume(struct rs_wizard *w);
+/* Forgets the saved state (start over). */
+void rs_wizard_start_over(struct rs_wizard *w);
+
+/* The screens, in screens/<name>.c. */
+extern const struct rs_screen_ops rs_screen_welcome;
+extern const struct rs_screen_ops rs_screen_board;
+extern const struct rs_screen_ops rs_screen_jumpers;
+extern const struct rs_screen_ops rs_screen_endstop;
+extern const struct rs_screen_ops rs_screen_summary;
+extern const struct rs_screen_ops rs_screen_firmware_slot;
+
+
+#endif

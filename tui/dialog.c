@@ -1,0 +1,78 @@
+#include "tui/dialog.h"
+
+#include "tui/text.h"
+#include "tui/tui.h"
+
+void rs_box_draw(WINDOW *w, int y, int x, int h, int wd, const char *title)
+{
+	for (int r = 0; r < h; r++)
+		mvwhline(w, y + r, x, ' ', wd);
+	mvwaddch(w, y, x, ACS_ULCORNER);
+	mvwhline(w, y, x + 1, ACS_HLINE, wd - 2);
+	mvwaddch(w, y, x + wd - 1, ACS_URCORNER);
+	for (int r = 1; r < h - 1; r++) {
+		mvwaddch(w, y + r, x, ACS_VLINE);
+		mvwaddch(w, y + r, x + wd - 1, ACS_VLINE);
+	}
+	mvwaddch(w, y + h - 1, x, ACS_LLCORNER);
+	mvwhline(w, y + h - 1, x + 1, ACS_HLINE, wd - 2);
+	mvwaddch(w, y + h - 1, x + wd - 1, ACS_LRCORNER);
+	if (title && *title) {
+		wattron(w, rs_tui_style(RS_STYLE_TITLE));
+		mvwaddch(w, y, x + 2, ' ');
+		rs_tui_put(w, y, x + 3, wd - 6, title);
+		waddch(w, ' ');
+		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	}
+}
+
+void rs_dialog_draw(const struct rs_dialog *d, int rows, int cols)
+{
+	int wd = cols - 4 < 64 ? cols - 4 : 64;
+	if (wd < 24)
+		wd = cols;
+	int text_lines = rs_text_lines(d->text, wd - 4);
+	int h = text_lines + 4;
+	if (h > rows)
+		h = rows;
+	/* Its own window, so the screen below keeps its cells around the box. */
+	WINDOW *w = newwin(h, wd, (rows - h) / 2, (cols - wd) / 2);
+	if (!w)
+		return;
+	rs_box_draw(w, 0, 0, h, wd, d->title);
+	rs_text_draw(w, 1, 2, wd - 4, h - 3, 0, d->text);
+	const char *no = d->no_label ? d->no_label : "No";
+	const char *yes = d->yes_label ? d->yes_label : "Yes";
+	int bx = wd - 2 - (rs_tui_width(no) + rs_tui_width(yes) + 11);
+	if (bx < 1)
+		bx = 1;
+	attr_t sel = rs_tui_style(RS_STYLE_SELECTED);
+	wmove(w, h - 2, bx);
+	if (!d->yes_selected)
+		wattron(w, sel);
+	wprintw(w, "[ %s ]", no);
+	wattroff(w, sel);
+	waddstr(w, "   ");
+	if (d->yes_selected)
+		wattron(w, sel);
+	wprintw(w, "[ %s ]", yes);
+	wattroff(w, sel);
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, int key)
+{
+	switch (key) {
+	case KEY_LEFT: case KEY_RIGHT: case '\t': case KEY_BTAB: case 'h': case 'l':
+		d->yes_selected = !d->yes_selected;
+		return RS_DIALOG_OPEN;
+	case '\n': case '\r': case KEY_ENTER:
+		return d->yes_selected ? RS_DIALOG_YES : RS_DIALOG_NO;
+	case 'y': case 'Y':
+		return RS_DIALOG_YES;
+	case 'n': case 'N': case 27:
+		return RS_DIALOG_NO;
+	}
+	return RS_DIALOG_OPEN;
+}
