@@ -257,6 +257,19 @@ has git-dirty "$TMP/out" "$GV-dirty-"
 has git-dirty-log "$(cache test-f446)/build.log" "not using the cache: the tree has local changes"
 
 # --- Ctrl-C and SIGHUP in the middle of make ---------------------------------
+count_procs() { # live processes whose argv is exactly "$@"
+	/usr/bin/python3 -c '
+import os, sys
+want = [a.encode() for a in sys.argv[1:]]
+n = 0
+for p in os.listdir("/proc"):
+    try:
+        argv = open("/proc/%s/cmdline" % p, "rb").read().split(b"\0")[:-1]
+    except OSError:
+        continue
+    n += argv == want
+print(n)' "$@"
+}
 sleep 61 &
 BYSTANDER=$!
 for sig in INT HUP; do
@@ -267,6 +280,8 @@ for sig in INT HUP; do
 	rsp=$!
 	for _ in $(seq 200); do [ -s "$TMP/ccpids" ] && break; sleep 0.05; done
 	check "sig$sig-started" test -s "$TMP/ccpids"
+	for _ in $(seq 100); do [ "$(count_procs sleep 37.25)" -ge 1 ] && break; sleep 0.05; done
+	check "sig$sig-sleeper-seen" test "$(count_procs sleep 37.25)" -ge 1
 	kill -s "$sig" "$rsp"
 	wait "$rsp"
 	check "sig$sig-rc" test $? -eq 1
@@ -275,7 +290,7 @@ for sig in INT HUP; do
 	for pid in $(cat "$TMP/ccpids"); do
 		check "sig$sig-cc-killed" test ! -e "/proc/$pid"
 	done
-	check "sig$sig-no-sleeper" test -z "$(pgrep -f 'sleep 30' || true)"
+	check "sig$sig-no-sleeper" test "$(count_procs sleep 37.25)" -eq 0
 	check "sig$sig-bystander" kill -0 "$BYSTANDER"
 done
 
