@@ -4,7 +4,7 @@
 # usage: build_test.sh BINARY SOURCE_DIR
 set -u
 set -m # background jobs keep SIGINT, as from a terminal
-BIN=$1 SRC=$2
+BIN=$(realpath "$1") SRC=$(cd "$2" && pwd)
 HERE=$SRC/tests/build
 BOARDS=$HERE/data/boards
 TMP=$(mktemp -d)
@@ -274,7 +274,7 @@ sleep 61 &
 BYSTANDER=$!
 for sig in INT HUP; do
 	: >"$TMP/ccpids"
-	FAKE_CC_SLEEP=30 FAKE_CC_PIDFILE=$TMP/ccpids \
+	FAKE_CC_SLEEP=37.25 FAKE_CC_PIDFILE=$TMP/ccpids \
 		"$BIN" --boards-dir "$BOARDS" build test-f429 --klipper "$K" --firmware-dir "$TMP/fw-$sig" \
 		--force --jobs 2 >"$TMP/out" 2>"$TMP/err" &
 	rsp=$!
