@@ -25,6 +25,10 @@ static void usage(FILE *out)
 	      "  --boards-dir DIR   read board files from DIR\n"
 	      "  --help             show this help\n"
 	      "  --version          show the version\n"
+	      "\nWizard options:\n"
+	      "  --reset            forget the saved choices and start over\n"
+	      "  --klipper DIR      build the firmware from the Klipper tree in DIR\n"
+	      "                     (default ~/klipper of the invoking user)\n"
 	      "\nExit codes: 0 success, 1 failure, 2 usage error or unknown board.\n",
 	      out);
 }

@@ -11,6 +11,14 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--reset") == 0) {
 			opts.reset = true;
+		} else if (strcmp(argv[i], "--klipper") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "ratos-setup: --klipper needs a directory\n");
+				return RS_EXIT_USAGE;
+			}
+			opts.klipper_dir = argv[++i];
+		} else if (strncmp(argv[i], "--klipper=", 10) == 0 && argv[i][10]) {
+			opts.klipper_dir = argv[i] + 10;
 		} else {
 			fprintf(stderr, "ratos-setup: unknown option '%s' (see ratos-setup --help)\n",
 				argv[i]);

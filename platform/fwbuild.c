@@ -43,6 +43,7 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	fb->on_line = opts->on_line;
 	fb->ctx = opts->ctx;
 	fb->force = opts->force;
+	fb->check_only = opts->check_only;
 	fb->jobs = opts->jobs;
 	if (!fb->jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -356,6 +357,7 @@ const char *rs_fwbuild_step_name(enum rs_fwbuild_step s)
 		[RS_FWB_COMPILE] = "compile", [RS_FWB_INSTALL] = "install",
 		[RS_FWB_DONE] = "built",      [RS_FWB_UP_TO_DATE] = "up-to-date",
 		[RS_FWB_FAILED] = "failed",   [RS_FWB_CANCELLED] = "cancelled",
+		[RS_FWB_NOT_BUILT] = "not-built",
 	};
 	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

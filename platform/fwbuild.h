@@ -36,6 +36,7 @@ enum rs_fwbuild_step {
 	RS_FWB_UP_TO_DATE,  /* cache hit, make never ran */
 	RS_FWB_FAILED,
 	RS_FWB_CANCELLED,
+	RS_FWB_NOT_BUILT,   /* check_only: no up-to-date image; nothing was written */
 };
 
 enum rs_fwbuild_fail {
@@ -61,6 +62,10 @@ struct rs_fwbuild_opts {
 	const char *cache_dir;    /* NULL: $XDG_CACHE_HOME/ratos-setup */
 	unsigned jobs;            /* 0: number of online CPUs */
 	bool force;               /* ignore the cache */
+	/* Only the quick checks and the cache: ends UP_TO_DATE, NOT_BUILT or
+	 * FAILED without creating directories or running make (a screen that
+	 * wants to say "up to date" before anyone asks for a build). */
+	bool check_only;
 	/* Every output line of every child, for a log view or a terminal. */
 	void (*on_line)(void *ctx, const char *line);
 	void *ctx;
@@ -76,7 +81,7 @@ struct rs_fwbuild_progress {
 };
 
 struct rs_fwbuild_result {
-	enum rs_fwbuild_step step; /* DONE, UP_TO_DATE, FAILED or CANCELLED */
+	enum rs_fwbuild_step step; /* DONE, UP_TO_DATE, FAILED, CANCELLED, NOT_BUILT */
 	enum rs_fwbuild_fail fail;
 	char *message;        /* what happened (failures), one paragraph */
 	char *hint;           /* what to try next, or NULL */

@@ -136,7 +136,7 @@ static void start_version(struct rs_fwbuild *fb);
 
 void rs_fwbuild_begin(struct rs_fwbuild *fb)
 {
-	if (check_tree(fb) && check_toolchain(fb) && prepare_dirs(fb)) {
+	if (check_tree(fb) && check_toolchain(fb) && (fb->check_only || prepare_dirs(fb))) {
 		rs_fwbuild_logf(fb, "ratos-setup: building %s (%s) from %s", fb->board_id, fb->mcu,
 				fb->res.klipper_dir);
 		start_version(fb);
@@ -487,6 +487,8 @@ static void version_done(struct rs_fwbuild *fb, int code)
 	rs_fwbuild_logf(fb, "ratos-setup: Klipper version %s", fb->res.tree_version);
 	if (cache_hit(fb, false))
 		rs_fwbuild_finish(fb, RS_FWB_UP_TO_DATE, RS_FWF_NONE, NULL, NULL);
+	else if (fb->check_only)
+		rs_fwbuild_finish(fb, RS_FWB_NOT_BUILT, RS_FWF_NONE, NULL, NULL);
 	else
 		start_config(fb);
 }

@@ -22,6 +22,7 @@ struct rs_fwbuild {
 	void (*on_line)(void *ctx, const char *line);
 	void *ctx;
 	bool force;
+	bool check_only;
 	unsigned jobs;
 	char *jobs_arg;
 

@@ -12,15 +12,15 @@
 #include "tui/tui.h"
 
 /* The wizard, in order. Steps that do not apply to the chosen board are
- * skipped by the manager (each screen's applies()). The firmware build and
- * the SD card screens go in the marked slots. */
+ * skipped by the manager (each screen's applies()). The SD card screen goes
+ * in the marked slot. */
 static const struct rs_screen_ops *const wizard_screens[] = {
 	&rs_screen_welcome,
 	&rs_screen_board,
 	&rs_screen_jumpers,
 	&rs_screen_endstop,
 	&rs_screen_summary,
-	&rs_screen_firmware_slot, /* slot: firmware build */
+	&rs_screen_firmware,
 	/* slot: SD card */
 };
 
@@ -97,6 +97,18 @@ void rs_wizard_start_over(struct rs_wizard *w)
 	w->resume_offered = false;
 }
 
+const char *rs_wizard_next_title(struct rs_wizard *w, const char *screen_id)
+{
+	size_t n = sizeof(wizard_screens) / sizeof(wizard_screens[0]);
+	size_t i = 0;
+	while (i < n && strcmp(wizard_screens[i]->id, screen_id) != 0)
+		i++;
+	for (i++; i < n; i++)
+		if (!wizard_screens[i]->applies || wizard_screens[i]->applies(w))
+			return wizard_screens[i]->title;
+	return NULL;
+}
+
 static const char *subtitle(void *ctx)
 {
 	const struct rs_board *b = rs_wizard_board(ctx);
@@ -153,7 +165,8 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 {
 	struct rs_wizard w = { .cat = opts->catalog,
 			       .preselect_id = opts->preselect_id,
-			       .connected_id = opts->connected_id };
+			       .connected_id = opts->connected_id,
+			       .klipper_dir = opts->klipper_dir };
 	rs_wizard_state_init(&w.st);
 	w.state_path = rs_state_file_path();
 	w.klipper_found = rs_klipper_tree_find(opts->klipper_dir, &w.klipper);

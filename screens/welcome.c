@@ -24,7 +24,7 @@ static const char *step_title(const char *id)
 {
 	static const struct rs_screen_ops *const all[] = {
 		&rs_screen_board, &rs_screen_jumpers, &rs_screen_endstop, &rs_screen_summary,
-		&rs_screen_firmware_slot,
+		&rs_screen_firmware,
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(all[i]->id, id) == 0)

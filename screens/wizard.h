@@ -20,6 +20,7 @@ struct rs_wizard {
 	char save_problem[512];  /* why the last save failed, or "" */
 	struct rs_klipper_tree klipper;
 	bool klipper_found;
+	const char *klipper_dir; /* --klipper, or NULL for ~/klipper */
 	const char *preselect_id;
 	const char *connected_id;
 	const char *jump_to;
@@ -37,6 +38,9 @@ void rs_wizard_recommend_jumpers(struct rs_wizard *w);
 void rs_wizard_resume(struct rs_wizard *w);
 /* Forgets the saved state (start over). */
 void rs_wizard_start_over(struct rs_wizard *w);
+/* Title of the screen Next leads to from screen_id (the next one that
+ * applies), or NULL when Next finishes the wizard. */
+const char *rs_wizard_next_title(struct rs_wizard *w, const char *screen_id);
 
 /* The screens, in screens/<name>.c. */
 extern const struct rs_screen_ops rs_screen_welcome;
@@ -44,7 +48,7 @@ extern const struct rs_screen_ops rs_screen_board;
 extern const struct rs_screen_ops rs_screen_jumpers;
 extern const struct rs_screen_ops rs_screen_endstop;
 extern const struct rs_screen_ops rs_screen_summary;
-extern const struct rs_screen_ops rs_screen_firmware_slot;
+extern const struct rs_screen_ops rs_screen_firmware;
 
 
 #endif

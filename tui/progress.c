@@ -6,11 +6,24 @@
 
 void rs_progress_draw(WINDOW *w, int y, int x, int width, unsigned done, unsigned total)
 {
+	rs_progress_draw_unit(w, y, x, width, done, total, NULL);
+}
+
+void rs_progress_draw_unit(WINDOW *w, int y, int x, int width, unsigned done, unsigned total,
+			   const char *unit)
+{
 	if (done > total)
 		done = total;
-	char tail[32];
+	char tail[64];
 	unsigned pct = total ? (unsigned)((done * 100ull) / total) : 0;
-	int tl = snprintf(tail, sizeof(tail), "  %u/%u  %3u %%", done, total, pct);
+	/* done padded to total's width: the bar keeps its length as it fills. */
+	int digits = 1;
+	for (unsigned t = total; t >= 10; t /= 10)
+		digits++;
+	int tl = snprintf(tail, sizeof(tail), "  %*u/%u%s%.20s  %3u %%", digits, done, total,
+			  unit ? " " : "", unit ? unit : "", pct);
+	if (tl >= (int)sizeof(tail))
+		tl = (int)sizeof(tail) - 1;
 	int bar = width - tl - 2;
 	if (bar < 4) {
 		rs_tui_put(w, y, x, width, tail + 2);

@@ -37,6 +37,20 @@ static void to_pty(const char *s, size_t len, void *user)
 	}
 }
 
+/* Terminal modes the program sets: whether it left them as it found them
+ * is what "the terminal was restored" means. */
+static int on_termprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct vt *t = user;
+	if (prop == VTERM_PROP_ALTSCREEN)
+		t->altscreen = val->boolean;
+	else if (prop == VTERM_PROP_CURSORVISIBLE)
+		t->cursor_hidden = !val->boolean;
+	return 1;
+}
+
+static const VTermScreenCallbacks screen_cbs = { .settermprop = on_termprop };
+
 bool vt_spawn(struct vt *t, int rows, int cols, char *const argv[], char *const env[])
 {
 	memset(t, 0, sizeof(*t));
@@ -56,6 +70,7 @@ bool vt_spawn(struct vt *t, int rows, int cols, char *const argv[], char *const 
 	vterm_set_utf8(t->vt, 1);
 	vterm_output_set_callback(t->vt, to_pty, t);
 	t->scr = vterm_obtain_screen(t->vt);
+	vterm_screen_set_callbacks(t->scr, &screen_cbs, t);
 	vterm_screen_reset(t->scr, 1);
 	return true;
 }

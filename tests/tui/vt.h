@@ -18,6 +18,8 @@ struct vt {
 	bool exited;
 	int status;   /* wait status once exited */
 	long maxrss_kib;
+	bool altscreen;      /* the program switched to the alternate screen */
+	bool cursor_hidden;  /* ... and hid the cursor */
 };
 
 /* Starts argv in a rows x cols pty with env ("NAME=value", NULL-terminated)

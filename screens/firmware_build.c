@@ -1,0 +1,687 @@
+/* Build firmware: runs the firmware build (platform/fwbuild.h) inside the
+ * wizard's one poll loop. Entering the screen only asks the build whether
+ * the installed image is still up to date (a few git calls, no make); Enter
+ * builds, with a progress bar, the current file, elapsed time and an
+ * estimate, and a log view. A running build is never left behind: cancel,
+ * Esc and q ask first, and leaving the screen any other way (a signal)
+ * kills make's whole process group. Next unlocks once the firmware is built
+ * or was up to date. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+#include "platform/fwbuild.h"
+#include "platform/paths.h"
+#include "screens/firmware_text.h"
+#include "screens/wizard.h"
+#include "tui/dialog.h"
+#include "tui/loop.h"
+#include "tui/progress.h"
+#include "tui/text.h"
+#include "tui/tui.h"
+
+#define LOG_LINES 400   /* kept in memory for the log view; the file has all */
+#define LOG_REDRAW_MS 100
+
+enum phase {
+	PH_IDLE,     /* nothing known yet (no board) */
+	PH_PROBING,  /* check-only run: is the installed image up to date? */
+	PH_READY,    /* not built: Enter builds */
+	PH_BUILDING,
+	PH_OK,       /* built or up to date: Next unlocked */
+	PH_FAILED,   /* includes "cannot build yet" found by the probe */
+	PH_CANCELLED,
+};
+
+enum ask { ASK_NONE, ASK_CANCEL, ASK_BACK, ASK_QUIT };
+
+/* What the progress part shows; compared with the last drawn one so a
+ * tick that changes nothing visible draws nothing. */
+struct view {
+	enum phase phase;
+	enum rs_fwbuild_step step;
+	unsigned done, total;
+	long elapsed, eta;
+	char current[256];
+	unsigned long log_seq;
+};
+
+struct fwscreen {
+	struct rs_wizard *wz;
+	int rows, cols;
+	struct rs_fwbuild *fb;
+	enum phase phase;
+	int fd_handle, timer_handle, fd; /* loop registrations, -1 when none */
+	char *log[LOG_LINES];
+	size_t log_next;        /* ring position of the next line */
+	unsigned long log_seq;  /* lines seen in this build */
+	bool show_log;
+	int log_back;           /* lines scrolled back from the newest */
+	char *panel;            /* text once the build ended */
+	struct rs_pager pager;
+	enum ask ask;
+	struct rs_dialog dialog;
+	const char *notice;
+	struct view shown;
+	double log_drawn_at;
+	char log_pretty[512];
+	char *outdir; /* "<work dir>/out/", cut from log lines for the view */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void log_clear(struct fwscreen *s)
+{
+	for (size_t i = 0; i < LOG_LINES; i++) {
+		free(s->log[i]);
+		s->log[i] = NULL;
+	}
+	s->log_next = 0;
+	s->log_seq = 0;
+	s->log_back = 0;
+}
+
+/* The i-th newest line (0 = newest), or NULL. */
+static const char *log_line(const struct fwscreen *s, size_t i)
+{
+	if (i >= LOG_LINES || i >= s->log_seq)
+		return NULL;
+	return s->log[(s->log_next + LOG_LINES - 1 - i) % LOG_LINES];
+}
+
+static size_t log_count(const struct fwscreen *s)
+{
+	return s->log_seq < LOG_LINES ? (size_t)s->log_seq : LOG_LINES;
+}
+
+/* "  Compiling /home/pi/.cache/ratos-setup/<board>/out/src/x.o" is shown
+ * as "  Compiling out/src/x.o": the long prefix would push the file name off
+ * an 80-column screen. */
+static char *shorten(const struct fwscreen *s, const char *line)
+{
+	const char *at = s->outdir ? strstr(line, s->outdir) : NULL;
+	if (!at)
+		return rs_xstrdup(line);
+	return rs_xasprintf("%.*sout/%s", (int)(at - line), line, at + strlen(s->outdir));
+}
+
+static void on_line(void *ctx, const char *line)
+{
+	struct fwscreen *s = ctx;
+	free(s->log[s->log_next]);
+	s->log[s->log_next] = shorten(s, line);
+	s->log_next = (s->log_next + 1) % LOG_LINES;
+	s->log_seq++;
+	if (s->log_back) /* reading back: keep the same lines in view */
+		s->log_back++;
+}
+
+static void unregister(struct fwscreen *s)
+{
+	if (s->fd_handle >= 0)
+		rs_loop_remove_fd(s->fd_handle);
+	if (s->timer_handle >= 0)
+		rs_loop_remove_timer(s->timer_handle);
+	s->fd_handle = s->timer_handle = s->fd = -1;
+}
+
+static void drop_build(struct fwscreen *s)
+{
+	unregister(s);
+	/* Frees a running build by cancelling it: SIGTERM to make's process
+	 * group, SIGKILL after 2 s. */
+	rs_fwbuild_free(s->fb);
+	s->fb = NULL;
+	free(s->panel);
+	s->panel = NULL;
+	s->ask = ASK_NONE;
+}
+
+static void ended(struct fwscreen *s)
+{
+	const struct rs_fwbuild_result *r = rs_fwbuild_result(s->fb);
+	unregister(s);
+	if (s->phase == PH_PROBING)
+		log_clear(s); /* a few git lines: not a build log worth a view */
+	switch (r->step) {
+	case RS_FWB_DONE:
+	case RS_FWB_UP_TO_DATE: s->phase = PH_OK; break;
+	case RS_FWB_NOT_BUILT: s->phase = PH_READY; break;
+	case RS_FWB_CANCELLED: s->phase = PH_CANCELLED; break;
+	default: s->phase = PH_FAILED; break;
+	}
+	s->ask = ASK_NONE;
+	free(s->panel);
+	const struct rs_board *b = rs_wizard_board(s->wz);
+	s->panel = b ? rs_fwtext_result(b, r, rs_wizard_next_title(s->wz, "firmware")) : NULL;
+	s->pager.top = 0;
+}
+
+static bool pump_cb(struct fwscreen *s);
+
+static bool fd_cb(int fd, short revents, void *data)
+{
+	(void)fd;
+	(void)revents;
+	return pump_cb(data);
+}
+
+static bool timer_cb(void *data)
+{
+	return pump_cb(data);
+}
+
+/* The build's fd changes with every child (git, olddefconfig, make -n,
+ * make); between two children, or after end of file while the child is
+ * not reaped yet, it is -1 and a short timer keeps things moving. */
+static void sync_loop(struct fwscreen *s)
+{
+	if (rs_fwbuild_finished(s->fb)) {
+		ended(s);
+		return;
+	}
+	int fd = rs_fwbuild_fd(s->fb);
+	if (fd != s->fd) {
+		if (s->fd_handle >= 0)
+			rs_loop_remove_fd(s->fd_handle);
+		s->fd_handle = fd >= 0 ? rs_loop_add_fd(fd, POLLIN, fd_cb, s) : -1;
+		s->fd = fd;
+	}
+	if (fd < 0 && s->timer_handle < 0)
+		s->timer_handle = rs_loop_add_timer(10, true, timer_cb, s);
+	else if (fd >= 0 && s->timer_handle >= 0) {
+		rs_loop_remove_timer(s->timer_handle);
+		s->timer_handle = -1;
+	}
+}
+
+static bool pump_cb(struct fwscreen *s)
+{
+	if (!s->fb || rs_fwbuild_finished(s->fb))
+		return false;
+	rs_fwbuild_pump(s->fb);
+	sync_loop(s);
+	return s->phase != PH_BUILDING && s->phase != PH_PROBING;
+}
+
+static void start(struct fwscreen *s, bool check_only, bool force)
+{
+	const struct rs_board *b = rs_wizard_board(s->wz);
+	drop_build(s);
+	log_clear(s);
+	s->notice = NULL;
+	s->shown = (struct view){ 0 };
+	if (!b) {
+		s->phase = PH_IDLE;
+		return;
+	}
+	struct rs_fwbuild_opts o = {
+		.klipper_dir = s->wz->klipper_dir,
+		.force = force,
+		.check_only = check_only,
+		.on_line = on_line,
+		.ctx = s,
+	};
+	s->fb = rs_fwbuild_new(b, &o);
+	s->phase = check_only ? PH_PROBING : PH_BUILDING;
+	const char *log = rs_fwbuild_result(s->fb)->log_path;
+	char *p = log ? rs_path_pretty(log) : NULL;
+	snprintf(s->log_pretty, sizeof(s->log_pretty), "%s", p ? p : "");
+	free(p);
+	free(s->outdir);
+	const char *cfg = rs_fwbuild_result(s->fb)->config_path;
+	const char *slash = cfg ? strrchr(cfg, '/') : NULL;
+	s->outdir = slash ? rs_xasprintf("%.*s/out/", (int)(slash - cfg), cfg) : NULL;
+	rs_fwbuild_start(s->fb);
+	sync_loop(s);
+}
+
+static void enter(void *st, void *ctx)
+{
+	struct fwscreen *s = st;
+	s->wz = ctx;
+	s->fd_handle = s->timer_handle = s->fd = -1;
+	s->show_log = false;
+	start(s, true, false);
+}
+
+static void leave(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	drop_build(s);
+	log_clear(s);
+	free(s->outdir);
+	s->outdir = NULL;
+	s->phase = PH_IDLE;
+}
+
+static void layout(void *st, void *ctx, int rows, int cols)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	s->rows = rows;
+	s->cols = cols;
+}
+
+static struct view current_view(const struct fwscreen *s)
+{
+	struct view v = { .phase = s->phase, .log_seq = s->show_log ? s->log_seq : 0, .eta = -1 };
+	if (s->phase == PH_BUILDING && s->fb) {
+		struct rs_fwbuild_progress p;
+		rs_fwbuild_get_progress(s->fb, &p);
+		v.step = p.step;
+		v.done = p.done;
+		v.total = p.total;
+		v.elapsed = (long)p.elapsed;
+		v.eta = p.eta < 0 ? -1 : (long)(p.eta + 0.999);
+		snprintf(v.current, sizeof(v.current), "%s", p.current);
+	}
+	return v;
+}
+
+static const char *step_text(enum rs_fwbuild_step step)
+{
+	switch (step) {
+	case RS_FWB_VERSION: return "Reading the Klipper version (git)";
+	case RS_FWB_CONFIG: return "Expanding the board's config (make olddefconfig)";
+	case RS_FWB_COUNT: return "Counting what to compile (make -n)";
+	case RS_FWB_COMPILE: return "Compiling";
+	case RS_FWB_INSTALL: return "Checking the image and installing it";
+	default: return "Starting";
+	}
+}
+
+static void draw_header(struct fwscreen *s, WINDOW *w, const struct rs_board *b)
+{
+	char line[512];
+	const struct rs_fwbuild_result *r = s->fb ? rs_fwbuild_result(s->fb) : NULL;
+	const char *dir = r && r->klipper_dir ? r->klipper_dir
+			  : s->wz->klipper_found ? s->wz->klipper.path : NULL;
+	char *shown = dir ? rs_path_pretty(dir) : NULL;
+	const char *version = r && r->tree_version ? r->tree_version : s->wz->klipper.version;
+	if (shown)
+		snprintf(line, sizeof(line), "%s  %s", shown,
+			 version ? version : "(version not known yet)");
+	else
+		snprintf(line, sizeof(line), "none found in %s", s->wz->klipper_dir ? s->wz->klipper_dir
+											: "~/klipper");
+	free(shown);
+	wattron(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, 0, 1, 8, "Klipper");
+	rs_tui_put(w, 1, 1, 8, "Target");
+	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, 0, 10, s->cols - 11, line);
+	rs_fwtext_target(b, line, sizeof(line));
+	rs_tui_put(w, 1, 10, s->cols - 11, line);
+}
+
+static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
+{
+	char line[512], el[16], eta[16];
+	if (v->step == RS_FWB_COMPILE && v->total) {
+		rs_progress_draw_unit(w, 3, 1, s->cols - 2, v->done, v->total, "objects");
+		snprintf(line, sizeof(line), "Compiling %s", v->current);
+	} else {
+		snprintf(line, sizeof(line), "%s...", step_text(v->step));
+		rs_tui_put(w, 3, 1, s->cols - 2, line);
+		line[0] = '\0';
+	}
+	rs_fwtext_clock(v->elapsed, el, sizeof(el));
+	char right[64];
+	if (v->eta >= 0) {
+		rs_fwtext_clock(v->eta, eta, sizeof(eta));
+		snprintf(right, sizeof(right), "elapsed %s   about %s left", el, eta);
+	} else {
+		snprintf(right, sizeof(right), "elapsed %s", el);
+	}
+	int rw = rs_tui_width(right);
+	rs_tui_put(w, 4, 1, s->cols - rw - 4, line);
+	rs_tui_put(w, 4, s->cols - rw - 1, rw, right);
+}
+
+/* The log box from row y to the row above the log path. */
+static void draw_log(struct fwscreen *s, WINDOW *w, int y, int h)
+{
+	if (h < 3)
+		return;
+	rs_box_draw(w, y, 0, h, s->cols, s->log_back ? "Log (l hides, Up/Down scroll, End newest)"
+						       : "Log (l hides, Up/Down scroll)");
+	int inner = h - 2;
+	size_t n = log_count(s);
+	if ((size_t)s->log_back + (size_t)inner > n)
+		s->log_back = n > (size_t)inner ? (int)(n - (size_t)inner) : 0;
+	for (int i = 0; i < inner; i++) {
+		const char *l = log_line(s, (size_t)s->log_back + (size_t)(inner - 1 - i));
+		if (l)
+			rs_tui_put(w, y + 1 + i, 2, s->cols - 4, l);
+	}
+}
+
+static void draw_ask(struct fwscreen *s, WINDOW *w)
+{
+	int wd = s->cols - 8 < 64 ? s->cols - 8 : 64;
+	int tl = rs_text_lines(s->dialog.text, wd - 4);
+	int h = tl + 4, y = (s->rows - h) / 2, x = (s->cols - wd) / 2;
+	rs_box_draw(w, y, x, h, wd, s->dialog.title);
+	rs_text_draw(w, y + 1, x + 2, wd - 4, tl, 0, s->dialog.text);
+	const char *no = s->dialog.no_label, *yes = s->dialog.yes_label;
+	int bx = x + wd - 2 - (rs_tui_width(no) + rs_tui_width(yes) + 11);
+	attr_t sel = rs_tui_style(RS_STYLE_SELECTED);
+	wmove(w, y + h - 2, bx);
+	if (!s->dialog.yes_selected)
+		wattron(w, sel);
+	wprintw(w, "[ %s ]", no);
+	wattroff(w, sel);
+	waddstr(w, "   ");
+	if (s->dialog.yes_selected)
+		wattron(w, sel);
+	wprintw(w, "[ %s ]", yes);
+	wattroff(w, sel);
+}
+
+static int panel_top(void) { return 3; }
+static int panel_height(const struct fwscreen *s) { return s->rows - panel_top() - 1; }
+
+static void draw(void *st, void *ctx, WINDOW *w)
+{
+	struct fwscreen *s = st;
+	const struct rs_board *b = rs_wizard_board(ctx);
+	if (!b)
+		return;
+	draw_header(s, w, b);
+	struct view v = current_view(s);
+	s->shown = v;
+	s->log_drawn_at = now_s();
+	int bottom = s->rows - 1; /* the log path line */
+	if (s->phase == PH_BUILDING) {
+		draw_progress(s, w, &v);
+		if (s->show_log)
+			draw_log(s, w, 6, bottom - 6);
+		else
+			rs_tui_put(w, 6, 1, s->cols - 2, "l shows the build output.");
+		if (s->log_pretty[0]) {
+			char line[600];
+			snprintf(line, sizeof(line), "Log file: %s", s->log_pretty);
+			rs_tui_put(w, bottom, 1, s->cols - 2, line);
+		}
+	} else if (s->show_log && log_count(s)) {
+		draw_log(s, w, panel_top(), bottom - panel_top());
+		rs_tui_put(w, bottom, 1, s->cols - 2, "l returns to the result.");
+	} else if (s->phase == PH_PROBING) {
+		rs_tui_put(w, panel_top(), 1, s->cols - 2,
+			   "Checking whether the installed firmware is up to date...");
+	} else if (s->panel) {
+		int total = rs_text_lines(s->panel, s->cols - 4);
+		int h = panel_height(s) - (s->notice ? 1 : 0);
+		rs_text_draw(w, panel_top(), 2, s->cols - 4, h, s->pager.top, s->panel);
+		if (total > h + s->pager.top)
+			rs_tui_put(w, panel_top() + h - 1, s->cols - 12, 10, "(more...)");
+	}
+	if (s->notice) {
+		wattron(w, rs_tui_style(RS_STYLE_WARN));
+		rs_tui_put(w, bottom, 1, s->cols - 2, s->notice);
+		wattroff(w, rs_tui_style(RS_STYLE_WARN));
+	}
+	if (s->ask != ASK_NONE)
+		draw_ask(s, w);
+}
+
+/* Called on every loop wake-up that is not a key: redraw only when what
+ * the screen shows has changed (on a serial console every byte counts; the
+ * log view at most every LOG_REDRAW_MS). */
+static bool on_event(void *st, void *ctx, const struct rs_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	struct fwscreen *s = st;
+	if (s->fb && !rs_fwbuild_finished(s->fb)) {
+		rs_fwbuild_pump(s->fb);
+		sync_loop(s);
+	}
+	struct view v = current_view(s);
+	const struct view *o = &s->shown;
+	if (v.phase != o->phase || v.step != o->step || v.done != o->done ||
+	    v.total != o->total || v.elapsed != o->elapsed || v.eta != o->eta ||
+	    strcmp(v.current, o->current) != 0)
+		return true;
+	return v.log_seq != o->log_seq && now_s() - s->log_drawn_at >= LOG_REDRAW_MS / 1000.0;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static bool asking(void *st, void *ctx) { (void)ctx; return ((struct fwscreen *)st)->ask != ASK_NONE; }
+static bool not_asking(struct fwscreen *s) { return s->ask == ASK_NONE; }
+
+static bool can_build(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase == PH_READY;
+}
+
+static bool can_next(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase == PH_OK;
+}
+
+static bool locked(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase != PH_OK && s->phase != PH_READY;
+}
+
+static bool can_retry(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && (s->phase == PH_FAILED || s->phase == PH_CANCELLED);
+}
+
+static bool can_rebuild(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase == PH_OK;
+}
+
+static bool building(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase == PH_BUILDING;
+}
+
+static bool has_log(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && (s->phase == PH_BUILDING || log_count(s) > 0);
+}
+
+static bool can_scroll(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && (s->show_log || s->panel);
+}
+
+static enum rs_key_result key_build(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	start(st, false, false);
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_rebuild(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	start(st, false, true);
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_next(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)ctx;
+	(void)key;
+	return RS_KEY_NEXT;
+}
+
+static enum rs_key_result key_locked(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	struct fwscreen *s = st;
+	s->notice = s->phase == PH_BUILDING   ? "Next unlocks when the build has finished."
+		    : s->phase == PH_PROBING ? "Still checking the installed firmware."
+					     : "!! Next is locked until the firmware is built: "
+					       "r tries again.";
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_log(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	(void)key;
+	struct fwscreen *s = st;
+	s->notice = NULL;
+	s->show_log = !s->show_log;
+	s->log_back = 0;
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	s->notice = NULL;
+	if (!s->show_log || (s->phase != PH_BUILDING && !log_count(s))) {
+		int total = s->panel ? rs_text_lines(s->panel, s->cols - 4) : 0;
+		return rs_pager_key(&s->pager, key, total, panel_height(s)) ? RS_KEY_HANDLED
+									     : RS_KEY_IGNORED;
+	}
+	int page = s->rows - 10 > 1 ? s->rows - 10 : 1;
+	int n = (int)log_count(s);
+	switch (key) {
+	case KEY_UP: case 'k': s->log_back++; break;
+	case KEY_DOWN: case 'j': s->log_back--; break;
+	case KEY_PPAGE: s->log_back += page; break;
+	case KEY_NPAGE: s->log_back -= page; break;
+	case KEY_HOME: s->log_back = n; break;
+	case KEY_END: s->log_back = 0; break;
+	default: return RS_KEY_IGNORED;
+	}
+	if (s->log_back < 0)
+		s->log_back = 0;
+	if (s->log_back > n)
+		s->log_back = n; /* draw_log trims to what fits */
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result ask(struct fwscreen *s, enum ask what)
+{
+	static const char *const titles[] = { [ASK_CANCEL] = "Stop the build?",
+					      [ASK_BACK] = "Stop the build and go back?",
+					      [ASK_QUIT] = "Stop the build and quit?" };
+	s->ask = what;
+	s->dialog = (struct rs_dialog){
+		.title = titles[what],
+		.text = "make and every compiler it started are stopped; the installed firmware "
+			"stays as it was.",
+		.no_label = "No, keep building",
+		.yes_label = "Yes, stop",
+		.yes_selected = false,
+	};
+	return RS_KEY_HANDLED;
+}
+
+static enum rs_key_result key_cancel(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	s->notice = NULL;
+	return ask(s, key == 27 ? ASK_BACK : key == 'q' || key == 'Q' ? ASK_QUIT : ASK_CANCEL);
+}
+
+static enum rs_key_result key_answer(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	s->notice = NULL;
+	enum rs_dialog_result r = rs_dialog_key(&s->dialog, key);
+	if (r == RS_DIALOG_OPEN)
+		return RS_KEY_HANDLED;
+	enum ask what = s->ask;
+	s->ask = ASK_NONE;
+	if (r == RS_DIALOG_NO || !s->fb)
+		return RS_KEY_HANDLED;
+	if (!rs_fwbuild_finished(s->fb)) {
+		rs_fwbuild_cancel(s->fb);
+		ended(s);
+	}
+	return what == ASK_BACK ? RS_KEY_BACK : what == ASK_QUIT ? RS_KEY_QUIT : RS_KEY_HANDLED;
+}
+
+/* While the question is open every key is its. */
+static enum rs_key_result on_key(void *st, void *ctx, int key)
+{
+	struct fwscreen *s = st;
+	if (s->ask == ASK_NONE)
+		return RS_KEY_IGNORED;
+	return key_answer(st, ctx, key);
+}
+
+#define ENTER_KEYS '\n', '\r', KEY_ENTER
+static const struct rs_key_binding keys[] = {
+	{ { ENTER_KEYS }, "Enter", "build", false, key_build, can_build },
+	{ { ENTER_KEYS }, "Enter", "next", false, key_next, can_next },
+	{ { ENTER_KEYS }, "Enter", "next (locked until built)", true, key_locked, locked },
+	{ { 'r', 'R' }, "r", "retry", false, key_build, can_retry },
+	{ { 'r', 'R' }, "r", "rebuild", false, key_rebuild, can_rebuild },
+	{ { 'l', 'L' }, "l", "log", false, key_log, has_log },
+	{ { 'c', 'C' }, "c", "cancel", false, key_cancel, building },
+	{ { 27 }, "Esc", "stop and back", false, key_cancel, building },
+	{ { 'q', 'Q' }, "q", "stop and quit", false, key_cancel, building },
+	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "Up/Down", "scroll",
+	  true, key_scroll, can_scroll },
+	{ { 'y', 'Y' }, "y", "stop the build", false, key_answer, asking },
+	{ { 'n', 'N', 27 }, "n/Esc", "keep building", false, key_answer, asking },
+	/* Not the global q or help while the question is open. */
+	{ { 'q', 'Q', '?', KEY_F(1) }, "q", "answer the question first", true, key_answer,
+	  asking },
+	{ { 0 }, NULL, NULL, false, NULL, NULL },
+};
+
+const struct rs_screen_ops rs_screen_firmware = {
+	.id = "firmware",
+	.title = "Build firmware",
+	.help = "Builds Klipper firmware for the chosen board from your Klipper tree "
+		"(~/klipper, or ratos-setup --klipper DIR) in its own work directory, and "
+		"installs it in ~/printer_data/config/firmware_binaries. When nothing changed "
+		"since the last build it says \"up to date\" without building. c, Esc and q "
+		"stop a running build (they ask first); the full log is kept in the file shown. "
+		"Next unlocks once the firmware is built or up to date.",
+	.is_step = true,
+	.state_size = sizeof(struct fwscreen),
+	.keys = keys,
+	.enter = enter,
+	.leave = leave,
+	.layout = layout,
+	.draw = draw,
+	.on_key = on_key,
+	.on_event = on_event,
+};
