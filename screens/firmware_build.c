@@ -69,6 +69,7 @@ struct fwscreen {
 	double log_drawn_at;
 	char log_pretty[512];
 	char *outdir; /* "<work dir>/out/", cut from log lines for the view */
+	bool build_after_probe; /* Enter came while the check was running */
 };
 
 static double now_s(void)
@@ -145,12 +146,20 @@ static void drop_build(struct fwscreen *s)
 	s->ask = ASK_NONE;
 }
 
+static void start(struct fwscreen *s, bool check_only, bool force);
+
 static void ended(struct fwscreen *s)
 {
 	const struct rs_fwbuild_result *r = rs_fwbuild_result(s->fb);
 	unregister(s);
-	if (s->phase == PH_PROBING)
+	bool was_probe = s->phase == PH_PROBING;
+	if (was_probe)
 		log_clear(s); /* a few git lines: not a build log worth a view */
+	if (was_probe && r->step == RS_FWB_NOT_BUILT && s->build_after_probe) {
+		start(s, false, false);
+		return;
+	}
+	s->build_after_probe = false;
 	switch (r->step) {
 	case RS_FWB_DONE:
 	case RS_FWB_UP_TO_DATE: s->phase = PH_OK; break;
@@ -218,6 +227,7 @@ static void start(struct fwscreen *s, bool check_only, bool force)
 	drop_build(s);
 	log_clear(s);
 	s->notice = NULL;
+	s->build_after_probe = false;
 	s->shown = (struct view){ 0 };
 	if (!b) {
 		s->phase = PH_IDLE;
@@ -329,7 +339,7 @@ static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
 	char line[512], el[16], eta[16];
 	if (v->step == RS_FWB_COMPILE && v->total) {
 		rs_progress_draw_unit(w, 3, 1, s->cols - 2, v->done, v->total, "objects");
-		snprintf(line, sizeof(line), "Compiling %s", v->current);
+		snprintf(line, sizeof(line), "Compiling %s", v->current[0] ? v->current : "...");
 	} else {
 		snprintf(line, sizeof(line), "%s...", step_text(v->step));
 		rs_tui_put(w, 3, 1, s->cols - 2, line);
@@ -546,10 +556,15 @@ static enum rs_key_result key_locked(void *st, void *ctx, int key)
 	(void)ctx;
 	(void)key;
 	struct fwscreen *s = st;
-	s->notice = s->phase == PH_BUILDING   ? "Next unlocks when the build has finished."
-		    : s->phase == PH_PROBING ? "Still checking the installed firmware."
-					     : "!! Next is locked until the firmware is built: "
-					       "r tries again.";
+	if (s->phase == PH_PROBING) {
+		/* The check takes milliseconds; build right after it if needed. */
+		s->build_after_probe = true;
+		s->notice = "Checking the installed firmware first...";
+		return RS_KEY_HANDLED;
+	}
+	s->notice = s->phase == PH_BUILDING ? "Next unlocks when the build has finished."
+					    : "!! Next is locked until the firmware is built: "
+					      "r tries again.";
 	return RS_KEY_HANDLED;
 }
 

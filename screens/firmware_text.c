@@ -61,6 +61,20 @@ static const char *rom_dfu_id(const char *mcu)
 	return NULL;
 }
 
+/* A path for a command line the user copies: $HOME rather than ~, which
+ * not every shell expands after "=". */
+static char *shell_path(const char *path)
+{
+	char *p = rs_path_pretty(path);
+	if (strncmp(p, "~/", 2) == 0) {
+		char *h = rs_xasprintf("$HOME%s", p + 1);
+		free(p);
+		return h;
+	}
+	free(p);
+	return rs_xstrdup(path);
+}
+
 static void flash_yourself(FILE *f, const struct rs_board *b, const struct rs_fwbuild_result *r)
 {
 	/* make flash must see the same config and output directory the image
@@ -74,14 +88,18 @@ static void flash_yourself(FILE *f, const struct rs_board *b, const struct rs_fw
 		      "and the documentation.\n",
 		      f);
 	} else {
-		fputs("Flashing over USB is a later step of ratos-setup, not done here. For now, "
-		      "flash it yourself from ",
-		      f);
-		pretty(f, r->klipper_dir ? r->klipper_dir : "~/klipper");
-		fprintf(f, " while the board is connected over USB (ls /dev/serial/by-id/ shows its "
-			   "name):\n  make flash KCONFIG_CONFIG=%s OUT=%s/out/ "
-			   "FLASH_DEVICE=/dev/serial/by-id/usb-Klipper_%s_...-if00\n",
-			r->config_path ? r->config_path : "", workdir, b->mcu);
+		char *tree = shell_path(r->klipper_dir ? r->klipper_dir : "~/klipper");
+		char *wd = shell_path(workdir);
+		fprintf(f, "Flashing over USB is a later step of ratos-setup, not done here. For "
+			   "now, flash it yourself with the board connected over USB (ls "
+			   "/dev/serial/by-id/ shows its name):\n"
+			   "    cd %s && make flash \\\n"
+			   "      KCONFIG_CONFIG=%s/board.config \\\n"
+			   "      OUT=%s/out/ \\\n"
+			   "      FLASH_DEVICE=/dev/serial/by-id/usb-Klipper_%s_...-if00\n",
+			tree, wd, wd, b->mcu);
+		free(tree);
+		free(wd);
 		const char *dfu = rom_dfu_id(b->mcu);
 		if (b->has_dfu && dfu)
 			fprintf(f, "or put the board in DFU mode (steps below) and use "
