@@ -258,6 +258,19 @@ static bool group_gone(int pgrp)
 	return false;
 }
 
+/* The fake compiler writes its pid as it starts: wait for the first. */
+static bool compilers_started(const struct world *w)
+{
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < WAIT_MS / 20; i++) {
+		struct stat st;
+		if (stat(w->pids, &st) == 0 && st.st_size > 0)
+			return true;
+		nanosleep(&step, NULL);
+	}
+	return false;
+}
+
 /* Every compiler the fake toolchain started (its pid file) has exited. */
 static bool compilers_gone(const struct world *w)
 {
@@ -307,6 +320,7 @@ static bool scenario_build(struct vt *t)
 	EXPECT("elapsed 0:02");
 	size_t tick = t->bytes - before;
 	CHECK(tick > 0 && tick < 200, "one clock update sent %zu bytes", tick);
+	printf("TERM=%s: one clock update while building sent %zu bytes\n", term, tick);
 
 	vt_char(t, 'l');
 	EXPECT("Log (l hides");
@@ -410,6 +424,7 @@ static bool scenario_cancel(struct vt *t)
 	CHECK(pgrp > 0, "make runs in a process group");
 	CHECK(pgrp != t->pid, "make's group is not the wizard's");
 	CHECK(group_at_least(pgrp, 2), "make and its compilers are running");
+	CHECK(compilers_started(&w), "a compiler started");
 
 	vt_char(t, 'c');
 	EXPECT("Stop the build?");
@@ -458,6 +473,7 @@ static bool scenario_sigterm(struct vt *t)
 	EXPECT("objects");
 	int pgrp = make_group(t);
 	CHECK(pgrp > 0 && group_at_least(pgrp, 2), "make and its compilers are running");
+	CHECK(compilers_started(&w), "a compiler started");
 	CHECK(t->cursor_hidden, "the wizard hid the cursor");
 	kill(t->pid, SIGTERM);
 	int rc = vt_wait_exit(t, WAIT_MS);
