@@ -27,7 +27,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		 "Building the firmware from this wizard is not available in this version.\n\n"
 		 "The Klipper configuration for %s is printed by:\n\n"
 		 "    ratos-setup config %s\n\n"
-		 "Your choices are saved; Enter leaves the wizard, Esc goes back.",
+		 "Your choices are saved; Enter goes on, Esc goes back.",
 		 b ? b->name : "your board", b ? b->id : "BOARD");
 	rs_text_draw(w, 1, 2, s->cols - 4, s->rows - 2, 0, buf);
 }
@@ -41,7 +41,7 @@ static enum rs_key_result key_finish(void *st, void *ctx, int key)
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, key_finish, NULL },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "go on", false, key_finish, NULL },
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
 };
 
