@@ -15,8 +15,16 @@ static char *read_limited(const char *path, size_t *len, struct rs_errors *errs)
 		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	/* One byte past the limit is enough to know it is too large. */
+	/* Board files are a few KiB: size the buffer by the file rather than by the
+	 * limit (a 256 KiB buffer per file costs an mmap each). One byte past the
+	 * limit is enough to know a file is too large. */
 	size_t cap = RS_BOARD_FILE_MAX + 1;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long size = ftell(f);
+		if (size >= 0 && (size_t)size < cap)
+			cap = (size_t)size + 1;
+		rewind(f);
+	}
 	char *buf = rs_xmalloc(cap);
 	*len = fread(buf, 1, cap, f);
 	bool bad = ferror(f);

@@ -26,7 +26,8 @@
 static bool sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >= (int)sizeof(path))
+		return false;
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return false;

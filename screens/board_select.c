@@ -298,7 +298,10 @@ static bool filtering(void *st, void *ctx)
 static void set_filter(struct board_screen *s, const char *f)
 {
 	const struct rs_board *cur = current(s);
-	snprintf(s->filter, sizeof(s->filter), "%s", f);
+	/* f may point into s->filter itself (backspace), hence memmove. */
+	size_t n = strnlen(f, sizeof(s->filter) - 1);
+	memmove(s->filter, f, n);
+	s->filter[n] = '\0';
 	rebuild(s, cur ? cur->id : NULL);
 }
 

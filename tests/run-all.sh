@@ -21,8 +21,8 @@ fi
 JOBS=$(nproc)
 FUZZ_SECONDS=${RS_FUZZ_SECONDS:-30}
 
-echo "== gcc, -Werror"
-cmake -S . -B build-ci-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== gcc -O3, -Werror"
+cmake -S . -B build-ci-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release
 cmake --build build-ci-gcc -j"$JOBS"
 ctest --test-dir build-ci-gcc --output-on-failure --no-tests=error -j"$JOBS"
 
