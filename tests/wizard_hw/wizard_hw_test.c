@@ -273,8 +273,9 @@ static void unplug_reader(void)
 	}
 	/* 0.17 leaves the /sys/block, /sys/bus and /dev/disk links behind,
 	 * dangling; plugging the reader in again would trip over them. */
-	const char *root = umockdev_testbed_get_root_dir(tb);
+	gchar *root = umockdev_testbed_get_root_dir(tb);
 	sh("find '%s/sys' '%s/dev' -xtype l -delete", root, root);
+	g_free(root);
 }
 
 /* The card out of (or back into) a reader that stays plugged in: the kernel
