@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/xalloc.h"
 #include "platform/paths.h"
-#include "platform/sdwrite.h"
+#include "screens/sdcard_actions.h"
 #include "screens/sdcard_list.h"
 #include "screens/wizard.h"
 #include "tui/dialog.h"
@@ -40,9 +39,7 @@ struct sd_screen {
 	char *dlg_text;
 	char *chosen; /* syspath of the card in the dialog */
 	char *written; /* syspath of the card the firmware went to */
-	char verified[160];
-	struct rs_strv done;  /* what the write did */
-	struct rs_strv steps; /* the board's steps */
+	struct rs_sd_written result;
 	struct rs_pager pager;
 	char msg[1400]; /* faults, removals, check results */
 	enum rs_style msg_style;
@@ -64,47 +61,18 @@ static void say(struct sd_screen *s, enum rs_style style, const char *fmt, ...)
 	s->msg_style = style;
 }
 
-/* The first error as one line, without repeating the device twice. */
-static const char *first_error(const struct rs_errors *errs, char *buf, size_t len)
-{
-	if (!errs->count)
-		return "unknown error";
-	return rs_error_format(&errs->items[0], buf, len);
-}
-
 static bool applies(void *ctx)
 {
 	const struct rs_board *b = rs_wizard_board(ctx);
 	return !b || rs_board_uses_sdcard(b);
 }
 
-/* The firmware the earlier step built for this board. */
 static void load_firmware(struct sd_screen *s)
 {
-	const struct rs_board *b = board(s);
 	free(s->fw_path);
 	rs_fwinfo_free(&s->fw);
-	s->fw_problem[0] = '\0';
-	char *dir = rs_path_firmware_dir();
-	s->fw_path = rs_xasprintf("%s/firmware-%s.bin", dir, b->id);
-	free(dir);
-	if (access(s->fw_path, F_OK) != 0) {
-		char *pretty = rs_path_pretty(s->fw_path);
-		snprintf(s->fw_problem, sizeof(s->fw_problem),
-			 "No firmware for the %s yet: %s does not exist. Build it first (Esc goes "
-			 "back to the firmware step), then press Enter here to look again.",
-			 b->name, pretty);
-		free(pretty);
-		return;
-	}
-	struct rs_errors errs = { 0 };
-	char line[600];
-	if (rs_sd_firmware_check(b, s->fw_path, &s->fw, &errs) != RS_SD_OK)
-		snprintf(s->fw_problem, sizeof(s->fw_problem),
-			 "This firmware cannot go on the card: %s. Build it again for the %s (Esc "
-			 "goes back), then press Enter here.",
-			 first_error(&errs, line, sizeof(line)), b->name);
-	rs_errors_clear(&errs);
+	rs_sd_action_firmware(board(s), &s->fw_path, &s->fw, s->fw_problem,
+			      sizeof(s->fw_problem));
 }
 
 static void check_card(struct sd_screen *s, const char *syspath);
@@ -159,8 +127,7 @@ static bool follow(struct sd_screen *s)
 
 static void reset(struct sd_screen *s)
 {
-	rs_strv_free(&s->done);
-	rs_strv_free(&s->steps);
+	rs_sd_written_free(&s->result);
 	free(s->written);
 	s->written = NULL;
 	s->msg[0] = '\0';
@@ -184,8 +151,7 @@ static void leave(void *st, void *ctx)
 	(void)ctx;
 	struct sd_screen *s = st;
 	rs_sd_cards_free(&s->cards);
-	rs_strv_free(&s->done);
-	rs_strv_free(&s->steps);
+	rs_sd_written_free(&s->result);
 	rs_fwinfo_free(&s->fw);
 	free(s->fw_path);
 	free(s->dlg_text);
@@ -207,41 +173,13 @@ static void layout(void *st, void *ctx, int rows, int cols)
 
 static void open_dialog(struct sd_screen *s)
 {
-	const struct rs_board *b = board(s);
-	const char *target = rs_sd_cards_target(&s->cards);
-	struct rs_errors errs = { 0 };
-	struct rs_sdcard card = { 0 };
-	struct rs_strv remove = { 0 };
-	char line[700], *desc = NULL;
-	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
-	if (st == RS_SD_OK)
-		st = rs_sdcard_check_writable(&card, &errs);
-	if (st == RS_SD_OK)
-		st = rs_sd_plan(&card, b, &remove, &errs);
-	if (st != RS_SD_OK) {
-		say(s, RS_STYLE_ERROR, "Cannot write to this card: %s",
-		    first_error(&errs, line, sizeof(line)));
-		goto out;
+	char problem[sizeof(s->msg)];
+	char *text = rs_sd_action_confirm(board(s), &s->fw, rs_sd_cards_target(&s->cards), problem,
+					  sizeof(problem));
+	if (!text) {
+		say(s, RS_STYLE_ERROR, "%s", problem);
+		return;
 	}
-	desc = rs_sdcard_describe(&card);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		abort();
-	fprintf(f, "%s (%s) will get %s (%zu bytes, %s, %s).", target, desc, b->sd_file,
-		s->fw.size, s->fw.mcu ? s->fw.mcu : b->mcu,
-		s->fw.version ? s->fw.version : "version unknown");
-	for (size_t i = 0; i < remove.count; i++)
-		fprintf(f, " %s will be removed.", remove.items[i]);
-	fprintf(f, " Nothing else on the card changes.");
-	if (card.mountpoint)
-		fprintf(f, " It is mounted at %s; the file is written through it.", card.mountpoint);
-	if (rs_sdcard_is_large(&card))
-		fprintf(f, "\n\nThis card is larger than 32 GB: many bootloaders cannot read such "
-			   "cards. If the board does not take the firmware, use a card of 32 GB "
-			   "or less.");
-	fclose(f);
 	free(s->dlg_text);
 	s->dlg_text = text;
 	free(s->chosen);
@@ -251,107 +189,43 @@ static void open_dialog(struct sd_screen *s)
 				     .yes_selected = false };
 	s->phase = PH_CONFIRM;
 	s->msg[0] = '\0';
-out:
-	free(desc);
-	rs_strv_free(&remove);
-	rs_sdcard_close(&card);
-	rs_errors_clear(&errs);
-}
-
-static void on_progress(void *ud, enum rs_sd_step step, const char *detail)
-{
-	struct sd_screen *s = ud;
-	char *line = NULL;
-	switch (step) {
-	case RS_SD_STEP_REMOVE: line = rs_xasprintf("removed %s", detail); break;
-	case RS_SD_STEP_COPY: line = rs_xasprintf("copied to %s", detail); break;
-	case RS_SD_STEP_RENAME: line = rs_xasprintf("renamed to %s", detail); break;
-	case RS_SD_STEP_VERIFY: line = rs_xasprintf("read %s back", detail); break;
-	case RS_SD_STEP_DONE: break;
-	}
-	if (line)
-		rs_strv_push(&s->done, line);
-	free(line);
 }
 
 static void write_card(struct sd_screen *s)
 {
-	const struct rs_board *b = board(s);
-	struct rs_errors errs = { 0 };
-	struct rs_sdcard card = { 0 };
-	struct rs_sd_write_result res = { 0 };
-	char line[700];
 	size_t i = rs_sd_cards_find(&s->cards, s->chosen);
 	if (i == SIZE_MAX) {
 		s->phase = rs_sd_cards_selectable(&s->cards) ? PH_CHOOSE : PH_WAIT;
 		say(s, RS_STYLE_WARN, "The card was taken out; nothing was written.");
 		return;
 	}
-	rs_strv_free(&s->done);
-	struct rs_sd_progress pr = { .fn = on_progress, .ud = s };
-	enum rs_sd_status st = rs_sdcard_open(rs_sd_cards_target_at(&s->cards, i), &card, &errs);
-	if (st == RS_SD_OK)
-		st = rs_sd_write_firmware(&card, b, s->fw_path, &pr, &res, &errs);
-	if (st != RS_SD_OK) {
+	char problem[sizeof(s->msg)];
+	if (!rs_sd_action_write(board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
+				rs_tui_utf8(), &s->result, problem, sizeof(problem))) {
 		s->phase = PH_CHOOSE;
-		say(s, RS_STYLE_ERROR, "Not written: %s%s", first_error(&errs, line, sizeof(line)),
-		    st == RS_SD_GONE ? " Put the card back and try again; no half-written "
-				       "firmware was left under its final name."
-				     : "");
-		goto out;
+		say(s, RS_STYLE_ERROR, "%s", problem);
+		return;
 	}
-	char hex[RS_SHA256_HEX_LEN];
-	rs_sha256_to_hex(res.sha256, hex);
-	snprintf(s->verified, sizeof(s->verified),
-		 "Verified: %s on the card matches (sha256 %.8s%s).", res.final_name, hex,
-		 rs_tui_utf8() ? "\u2026" : "...");
-	rs_strv_free(&s->steps);
-	rs_sd_after_write_steps(b, card.mountpoint,
-				"Press c here: the card is checked as soon as it is back in the "
-				"reader.",
-				&s->steps);
 	free(s->written);
 	s->written = rs_xstrdup(s->chosen);
 	s->phase = PH_WRITTEN;
 	s->pager.top = 0;
 	s->msg[0] = '\0';
-out:
-	rs_sd_write_result_free(&res);
-	rs_sdcard_close(&card);
-	rs_errors_clear(&errs);
 }
 
 static void check_card(struct sd_screen *s, const char *syspath)
 {
-	const struct rs_board *b = board(s);
-	struct rs_errors errs = { 0 };
-	struct rs_sdcard card = { 0 };
-	struct rs_sdcheck_result res;
-	char line[700];
 	size_t i = rs_sd_cards_find(&s->cards, syspath);
-	const char *target = i == SIZE_MAX ? "?" : rs_sd_cards_target_at(&s->cards, i);
-	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
-	if (st == RS_SD_OK)
-		st = rs_sd_check(&card, b, s->fw_path, &res, &errs);
 	if (s->phase == PH_CHECK_WAIT)
 		s->phase = s->written ? PH_WRITTEN : PH_CHOOSE;
-	if (st != RS_SD_OK) {
-		say(s, RS_STYLE_ERROR, "Cannot read the card: %s",
-		    first_error(&errs, line, sizeof(line)));
-		goto out;
-	}
-	size_t n = (size_t)snprintf(s->msg, sizeof(s->msg), "%s %s: %s.",
-				    res.flashed ? "Flashed." : "Not flashed.", target, res.summary);
-	if (res.flashed)
-		n += (size_t)snprintf(s->msg + n, sizeof(s->msg) - n,
-				      " Plug the USB cable back in; Enter finishes.");
-	for (unsigned k = 0; k < res.cause_count && n < sizeof(s->msg); k++)
-		n += (size_t)snprintf(s->msg + n, sizeof(s->msg) - n, "%s- %s",
-				      k ? "\n" : "\nLikely causes:\n", res.causes[k]);
-	s->msg_style = res.flashed ? RS_STYLE_OK : RS_STYLE_WARN;
-out:
-	rs_sdcard_close(&card);
-	rs_errors_clear(&errs);
+	if (i == SIZE_MAX)
+		return;
+	enum rs_sd_verdict v = rs_sd_action_check(board(s), s->fw_path,
+						  rs_sd_cards_target_at(&s->cards, i), s->msg,
+						  sizeof(s->msg));
+	s->msg_style = v == RS_SD_FLASHED ? RS_STYLE_OK
+		       : v == RS_SD_NOT_FLASHED ? RS_STYLE_WARN
+						: RS_STYLE_ERROR;
 }
 
 /* ---- keys ---- */
@@ -460,7 +334,7 @@ static enum rs_key_result key_scroll(void *st, void *ctx, int key)
 {
 	(void)ctx;
 	struct sd_screen *s = st;
-	int total = (int)s->steps.count * 3;
+	int total = (int)s->result.steps.count * 3;
 	return rs_pager_key(&s->pager, key, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
@@ -549,30 +423,30 @@ static void draw_written(struct sd_screen *s, WINDOW *w, int y)
 {
 	int width = s->cols - 4;
 	wattron(w, rs_tui_style(RS_STYLE_OK));
-	rs_tui_put(w, y++, 2, width, s->verified);
+	rs_tui_put(w, y++, 2, width, s->result.verified);
 	wattroff(w, rs_tui_style(RS_STYLE_OK));
 	char line[600];
 	int n = 0;
 	line[0] = '\0';
-	for (size_t i = 0; i < s->done.count && n >= 0 && (size_t)n < sizeof(line); i++)
+	for (size_t i = 0; i < s->result.done.count && n >= 0 && (size_t)n < sizeof(line); i++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%s", i ? ", " : "Done: ",
-			      s->done.items[i]);
+			      s->result.done.items[i]);
 	y += rs_text_draw(w, y, 2, width, 2, 0, line) + 1;
 	y = draw_msg(s, w, y, 9);
 	/* The steps scroll when a long check result leaves little room. */
 	int room = s->rows - 1 - y;
 	int skip = s->pager.top;
-	for (size_t i = 0; i < s->steps.count && room > 0; i++) {
+	for (size_t i = 0; i < s->result.steps.count && room > 0; i++) {
 		char num[24];
 		snprintf(num, sizeof(num), "%zu.", i + 1);
-		int lines = rs_text_lines(s->steps.items[i], width - 4);
+		int lines = rs_text_lines(s->result.steps.items[i], width - 4);
 		if (skip >= lines) {
 			skip -= lines;
 			continue;
 		}
 		if (!skip)
 			rs_tui_put(w, y, 2, 3, num);
-		int drawn = rs_text_draw(w, y, 6, width - 4, room, skip, s->steps.items[i]);
+		int drawn = rs_text_draw(w, y, 6, width - 4, room, skip, s->result.steps.items[i]);
 		skip = 0;
 		y += drawn;
 		room -= drawn;
