@@ -8,6 +8,9 @@ const struct rs_command rs_commands[] = {
 	{ "devices", "[--all] [--json] [--watch [SECONDS]]",
 	  "connected boards and SD cards that can be written", rs_cmd_devices },
 	{ "validate", "[PATH...]", "check board files; errors as file:line:col", rs_cmd_validate },
+	{ "build", "ID [--klipper DIR] [--force]", "build and install the board's Klipper firmware",
+	  rs_cmd_build },
+	{ "fwinfo", "FILE [--json]", "version, MCU and settings inside a klipper.bin", rs_cmd_fwinfo },
 	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);

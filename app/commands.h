@@ -20,6 +20,8 @@ int rs_cmd_board(struct rs_app *app, int argc, char **argv);
 int rs_cmd_config(struct rs_app *app, int argc, char **argv);
 int rs_cmd_devices(struct rs_app *app, int argc, char **argv);
 int rs_cmd_validate(struct rs_app *app, int argc, char **argv);
+int rs_cmd_build(struct rs_app *app, int argc, char **argv);
+int rs_cmd_fwinfo(struct rs_app *app, int argc, char **argv);
 int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv);
 
 #endif

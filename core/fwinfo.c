@@ -1,7 +1,4 @@
-/* Reads the data dictionary Klipper embeds in its firmware: a zlib stream
- * somewhere in the binary that inflates to JSON with "version" and
- * "config": {"MCU": ...}. This scanner looks for zlib headers and tries to
- * inflate each candidate; it extracts only the values the SD-card checks need. */
+#include "core/file_read.h"
 #include "core/fwinfo.h"
 
 #include <errno.h>
@@ -11,117 +8,134 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/json_scan.h"
 #include "core/xalloc.h"
 
-#define FW_MAX (16u * 1024 * 1024)
+/* Firmware images are tens of KiB; anything this large is not one. */
+#define FW_FILE_MAX (16u * 1024 * 1024)
+/* Klipper's dictionaries inflate to well under 100 KiB. */
 #define DICT_MAX (4u * 1024 * 1024)
 
-static unsigned char *inflate_at(const unsigned char *p, size_t len, size_t *out_len)
+/* A zlib stream starts with CMF=0x78 (deflate, 32 KiB window) and a FLG byte
+ * that makes the pair a multiple of 31. */
+static bool zlib_header(const unsigned char *p)
+{
+	return p[0] == 0x78 && ((p[0] << 8) | p[1]) % 31 == 0 && !(p[1] & 0x20);
+}
+
+/* Inflates the stream at data, or returns NULL when it is not a complete one. */
+static char *inflate_at(const unsigned char *data, size_t len, size_t *out_len)
 {
 	z_stream zs;
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit(&zs) != Z_OK)
 		return NULL;
-	size_t cap = 65536;
-	unsigned char *buf = rs_xmalloc(cap + 1);
-	zs.next_in = (unsigned char *)(uintptr_t)p;
-	zs.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+	size_t cap = 16 * 1024, used = 0;
+	char *buf = rs_xmalloc(cap);
+	zs.next_in = (unsigned char *)data;
+	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	int rc;
 	do {
-		if (zs.total_out == cap) {
+		if (used == cap) {
 			if (cap >= DICT_MAX)
 				break;
-			buf = rs_xrealloc(buf, (cap *= 2) + 1);
+			cap *= 2;
+			buf = rs_xrealloc(buf, cap);
 		}
-		zs.next_out = buf + zs.total_out;
-		zs.avail_out = (uInt)(cap - zs.total_out);
+		zs.next_out = (unsigned char *)buf + used;
+		zs.avail_out = (uInt)(cap - used);
 		rc = inflate(&zs, Z_NO_FLUSH);
+		used = cap - zs.avail_out;
 	} while (rc == Z_OK);
-	size_t n = zs.total_out;
 	inflateEnd(&zs);
 	if (rc != Z_STREAM_END) {
 		free(buf);
 		return NULL;
 	}
-	buf[n] = '\0';
-	*out_len = n;
+	*out_len = used;
 	return buf;
 }
 
-/* The string value of "key" after position from (simple JSON strings only). */
-static char *json_string_after(const char *json, const char *from, const char *key)
+static void fill(struct rs_fwinfo *out, struct rs_json_span dict)
 {
-	char pat[64];
-	snprintf(pat, sizeof(pat), "\"%s\"", key);
-	const char *p = strstr(from ? from : json, pat);
-	if (!p)
-		return NULL;
-	p += strlen(pat);
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	if (*p++ != ':')
-		return NULL;
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	if (*p++ != '"')
-		return NULL;
-	const char *end = p;
-	while (*end && *end != '"') {
-		if (*end == '\\' && end[1])
-			end++;
-		end++;
+	struct rs_json_span v, cfg;
+	if (rs_json_scan_get(dict, "version", &v))
+		out->version = rs_json_scan_scalar(v);
+	if (rs_json_scan_get(dict, "build_versions", &v))
+		out->build_versions = rs_json_scan_scalar(v);
+	if (!rs_json_scan_get(dict, "config", &cfg))
+		return;
+	struct rs_json_scan_iter it;
+	struct rs_json_span k;
+	if (!rs_json_scan_begin(&it, cfg))
+		return;
+	while (rs_json_scan_next(&it, &k, &v)) {
+		char *key = rs_json_scan_string(k), *val = rs_json_scan_scalar(v);
+		if (key && val) {
+			char *line = rs_xasprintf("%s=%s", key, val);
+			rs_strv_push(&out->config, line);
+			free(line);
+			if (strcmp(key, "MCU") == 0 && !out->mcu)
+				out->mcu = rs_xstrdup(val);
+		}
+		free(key);
+		free(val);
 	}
-	return *end ? rs_xstrndup(p, (size_t)(end - p)) : NULL;
+}
+
+/* A dictionary is a well-formed JSON object with the keys Klipper always
+ * writes. */
+static bool looks_like_dict(struct rs_json_span s)
+{
+	struct rs_json_scan_iter it;
+	struct rs_json_span k, v;
+	if (!rs_json_scan_begin(&it, s))
+		return false;
+	while (rs_json_scan_next(&it, &k, &v))
+		;
+	return !it.failed && rs_json_scan_get(s, "version", &v) && rs_json_scan_get(s, "config", &v);
 }
 
 bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,
 		     struct rs_fwinfo *out, struct rs_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	out->size = len;
 	for (size_t i = 0; i + 2 <= len; i++) {
-		if (data[i] != 0x78 || (data[i + 1] != 0x9c && data[i + 1] != 0xda &&
-					data[i + 1] != 0x01 && data[i + 1] != 0x5e))
+		if (!zlib_header(data + i))
 			continue;
-		size_t n;
-		char *json = (char *)inflate_at(data + i, len - i, &n);
-		if (!json)
+		size_t dlen = 0;
+		char *dict = inflate_at(data + i, len - i, &dlen);
+		if (!dict)
 			continue;
-		const char *config = strstr(json, "\"config\"");
-		char *mcu = config ? json_string_after(json, config, "MCU") : NULL;
-		if (mcu) {
-			out->mcu = mcu;
-			out->version = json_string_after(json, NULL, "version");
-			out->build_versions = json_string_after(json, NULL, "build_versions");
-			char *kv = rs_xasprintf("MCU=%s", mcu);
-			rs_strv_push(&out->config, kv);
-			free(kv);
-			free(json);
+		struct rs_json_span s = { dict, dlen };
+		if (looks_like_dict(s)) {
+			fill(out, s);
+			free(dict);
+			out->size = len;
+			if (!out->version || !out->mcu) {
+				rs_errors_add(errs, RS_ERR_VALUE, file, 0, 0,
+					      "the firmware's data dictionary has no %s",
+					      out->version ? "MCU" : "version");
+				rs_fwinfo_free(out);
+				return false;
+			}
 			return true;
 		}
-		free(json);
+		free(dict);
 	}
-	rs_errors_add(errs, RS_ERR_VALUE, file, 0, 0, "no Klipper data dictionary found in the file");
+	rs_errors_add(errs, RS_ERR_VALUE, file, 0, 0,
+		      "no Klipper data dictionary found (not a Klipper firmware image?)");
 	return false;
 }
 
 bool rs_fwinfo_read_file(const char *path, struct rs_fwinfo *out, struct rs_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	size_t len;
+	char *buf = rs_file_read(path, FW_FILE_MAX, &len, errs);
+	if (!buf)
 		return false;
-	}
-	unsigned char *buf = rs_xmalloc(FW_MAX);
-	size_t n = fread(buf, 1, FW_MAX, f);
-	bool too_big = n == FW_MAX && fgetc(f) != EOF;
-	fclose(f);
-	bool ok = false;
-	if (too_big)
-		rs_errors_add(errs, RS_ERR_TOO_LARGE, path, 0, 0, "too large for a firmware image");
-	else
-		ok = rs_fwinfo_parse(path, buf, n, out, errs);
+	bool ok = rs_fwinfo_parse(path, (const unsigned char *)buf, len, out, errs);
 	free(buf);
 	return ok;
 }
@@ -129,9 +143,11 @@ bool rs_fwinfo_read_file(const char *path, struct rs_fwinfo *out, struct rs_erro
 const char *rs_fwinfo_config(const struct rs_fwinfo *fw, const char *key)
 {
 	size_t klen = strlen(key);
-	for (size_t i = 0; i < fw->config.count; i++)
-		if (strncmp(fw->config.items[i], key, klen) == 0 && fw->config.items[i][klen] == '=')
-			return fw->config.items[i] + klen + 1;
+	for (size_t i = 0; i < fw->config.count; i++) {
+		const char *l = fw->config.items[i];
+		if (strncmp(l, key, klen) == 0 && l[klen] == '=')
+			return l + klen + 1;
+	}
 	return NULL;
 }
 

@@ -1,0 +1,61 @@
+/* Child processes without a shell: argv + execvp, stdin from /dev/null,
+ * stdout and stderr together into one non-blocking close-on-exec pipe, and
+ * a process group of their own, so cancelling kills the whole tree (make -j
+ * and its compilers) and a Ctrl-C on the terminal reaches only us. Usable
+ * from a poll() loop (rs_proc_fd + rs_proc_pump) or synchronously. */
+#ifndef RS_PLATFORM_PROC_H
+#define RS_PLATFORM_PROC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rs_proc_opts {
+	const char *cwd; /* NULL: ours */
+	/* Run as this user (root dropping to the sudo user); only when set. */
+	bool set_user;
+	uid_t uid;
+	gid_t gid;
+};
+
+struct rs_proc {
+	pid_t pid; /* also the process group id; 0 when not started */
+	int fd;    /* read end of the output pipe; -1 once at end of file */
+	bool exited;
+	int status; /* wait status, valid once exited */
+};
+
+/* The callback gets raw output chunks as they arrive. */
+typedef void (*rs_proc_data_fn)(void *ctx, const char *data, size_t len);
+
+enum rs_proc_state { RS_PROC_RUNNING, RS_PROC_DONE };
+
+/* Starts argv. On failure returns false with errno set; a program that
+ * cannot be executed (not found, not executable) is reported here, not as
+ * an exit status. */
+bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_opts *opts);
+/* The fd to poll for POLLIN, or -1 (then poll with a timeout and pump). */
+int rs_proc_fd(const struct rs_proc *p);
+/* Reads whatever output is ready without blocking and reaps the child once
+ * it has exited and its output is drained. */
+enum rs_proc_state rs_proc_pump(struct rs_proc *p, rs_proc_data_fn fn, void *ctx);
+/* Blocks until done. Returns early (false) when *cancel becomes non-zero;
+ * the child is still running then. */
+bool rs_proc_wait(struct rs_proc *p, rs_proc_data_fn fn, void *ctx,
+		  volatile sig_atomic_t *cancel);
+/* Exit code 0..255, or 128 + signal number when killed. */
+int rs_proc_exit_code(const struct rs_proc *p);
+/* SIGTERM to the whole group, SIGKILL after grace_ms, then reap. */
+void rs_proc_kill(struct rs_proc *p, int grace_ms);
+/* Kills if still running and closes the pipe. */
+void rs_proc_close(struct rs_proc *p);
+
+/* SIGINT, SIGTERM and SIGHUP set *flag (to the signal number) instead of
+ * killing us, so a build can stop its children and clean up. Installed
+ * without SA_RESTART so a blocking poll() returns. A signal that was ignored
+ * when we started (nohup) stays ignored. */
+void rs_proc_catch_signals(volatile sig_atomic_t *flag);
+void rs_proc_restore_signals(void);
+
+#endif

@@ -1,0 +1,2 @@
+/* basecmd */
+int x;

@@ -1,0 +1,2 @@
+/* command */
+int x;

@@ -1,0 +1,2 @@
+/* generic/usb_cdc */
+int x;

@@ -1,0 +1,2 @@
+/* sched */
+int x;

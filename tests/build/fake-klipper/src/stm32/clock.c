@@ -1,0 +1,2 @@
+/* stm32/clock */
+int x;

@@ -1,0 +1,2 @@
+/* stm32/gpio */
+int x;
