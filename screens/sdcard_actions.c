@@ -43,8 +43,9 @@ void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwin
 		char *pretty = rs_path_pretty(*path);
 		snprintf(problem, len,
 			 "No firmware for the %s yet: %s does not exist. Build it first (Esc goes "
-			 "back to the firmware step), then press Enter here to look again.",
-			 b->name, pretty);
+			 "back to the firmware step, or run 'ratos-setup build %s'), then press "
+			 "Enter here to look again.",
+			 b->name, pretty, b->id);
 		free(pretty);
 		return;
 	}
