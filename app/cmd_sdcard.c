@@ -202,8 +202,6 @@ static void steps(const struct rs_board *b, const struct rs_sdcard *c, struct rs
 				   c->path);
 	rs_sd_after_write_steps(b, c->mountpoint, check, out);
 	free(check);
-	if (b->flash_notes)
-		rs_strv_push(out, b->flash_notes);
 }
 
 static void progress(void *ud, enum rs_sd_step step, const char *detail)
