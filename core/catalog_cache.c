@@ -91,7 +91,8 @@ static void io_double(struct codec *c, double *v)
 
 static void io_str(struct codec *c, char **s)
 {
-	uint32_t n = *s ? (uint32_t)strlen(*s) : NO_STRING;
+	/* Decoding: *s is output only and may hold garbage until set here. */
+	uint32_t n = !c->decoding && *s ? (uint32_t)strlen(*s) : NO_STRING;
 	io_u32(c, &n);
 	if (!c->decoding) {
 		if (*s)
@@ -237,7 +238,7 @@ static void io_header(struct codec *c, const char *fingerprint)
 		io_str(c, &fp);
 		return;
 	}
-	char *got_magic, *got_fp;
+	char *got_magic = NULL, *got_fp = NULL;
 	io_str(c, &got_magic);
 	io_u32(c, &layout);
 	io_str(c, &got_fp);
