@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "platform/board_dir.h"
+#include "platform/catalog_cache_file.h"
 
 const struct rs_catalog *rs_app_catalog(struct rs_app *app)
 {
@@ -16,7 +17,7 @@ const struct rs_catalog *rs_app_catalog(struct rs_app *app)
 				"pass --boards-dir DIR\n");
 		return NULL;
 	}
-	if (!rs_catalog_load_dir(dir, &app->catalog)) {
+	if (!rs_catalog_load_dir_cached(dir, &app->catalog)) {
 		fprintf(stderr, "ratos-setup: cannot read board directory %s\n", dir);
 		rs_catalog_free(&app->catalog);
 		free(found);

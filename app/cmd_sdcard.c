@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "core/hw.h"
 #include "core/json_out.h"
 #include "core/xalloc.h"
+#include "platform/discovery.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -18,6 +20,7 @@ struct sd_opts {
 	const char *device;
 	const char *file;
 	const char *confirm; /* format: the device name typed back, for scripts */
+	const char *mountinfo; /* mount table for finding the system disk (tests) */
 	bool yes;
 	bool json;
 };
@@ -29,6 +32,8 @@ static void usage(FILE *out)
 	      "       ratos-setup sdcard check --board ID [--device PATH] [--file FIRMWARE] [--json]\n"
 	      "       ratos-setup sdcard format --device PATH [--confirm PATH]\n"
 	      "PATH is a partition (/dev/sda1), a whole card (/dev/sda) or an image file.\n"
+	      "Without --device, write and check use the one card found in a card reader;\n"
+	      "with none or several they say so and ask for --device.\n"
 	      "check exits 0 when the board flashed the firmware, 1 when it did not,\n"
 	      "2 on usage errors or an unreadable card.\n",
 	      out);
@@ -42,6 +47,7 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 				    : strcmp(a, "--device") == 0 ? &o->device
 				    : strcmp(a, "--file") == 0   ? &o->file
 				    : strcmp(a, "--confirm") == 0 ? &o->confirm
+				    : strcmp(a, "--mountinfo") == 0 ? &o->mountinfo
 								  : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
@@ -65,16 +71,68 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 	return RS_EXIT_OK;
 }
 
-/* The card to use. Automatic discovery plugs in here; until then the user
- * names it. Caller frees. */
-static char *choose_device(const struct sd_opts *o)
+static void list_cards(const struct rs_hw_card *const *cards, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char size[32];
+		const struct rs_hw_part *p = rs_hw_card_target_part(cards[i]);
+		rs_sd_format_size(p && p->size ? p->size : cards[i]->size, size, sizeof(size));
+		fprintf(stderr, "  %-12s %s %s, %s%s\n", rs_hw_card_target(cards[i]),
+			cards[i]->vendor ? cards[i]->vendor : "", cards[i]->model ? cards[i]->model : "",
+			size, cards[i]->refusal == RS_CARD_READ_ONLY ? ", write-protected" : "");
+	}
+}
+
+/* The card to use: --device, else the one card discovery offers. A card is
+ * never picked when there is a choice to make. check also takes a
+ * write-protected card (it only reads). Caller frees. */
+static char *choose_device(const struct sd_opts *o, bool reading)
 {
 	if (o->device)
 		return rs_xstrdup(o->device);
-	fprintf(stderr, "ratos-setup sdcard: no card given; pass --device with the card's "
-			"partition (e.g. --device /dev/sda1; 'lsblk' lists the cards) or an image "
-			"file\n");
-	return NULL;
+	char *why = NULL, *dev = NULL;
+	struct rs_discovery_config cfg = { .mountinfo_path = o->mountinfo };
+	struct rs_discovery *d = rs_discovery_open(&cfg, &why);
+	if (!d) {
+		fprintf(stderr, "ratos-setup sdcard: cannot look for cards (%s); pass --device with "
+				"the card's partition (e.g. --device /dev/sda1) or an image file\n",
+			why ? why : "unknown error");
+		free(why);
+		return NULL;
+	}
+	const struct rs_hw_list *l = rs_discovery_list(d);
+	const struct rs_hw_card **ok = rs_xcalloc(l->card_count + 1, sizeof(*ok));
+	const struct rs_hw_card **ro = rs_xcalloc(l->card_count + 1, sizeof(*ro));
+	size_t n_ok = 0, n_ro = 0;
+	for (size_t i = 0; i < l->card_count; i++) {
+		if (l->cards[i].refusal == RS_CARD_OK)
+			ok[n_ok++] = &l->cards[i];
+		else if (l->cards[i].refusal == RS_CARD_READ_ONLY)
+			ro[n_ro++] = &l->cards[i];
+	}
+	if (reading)
+		for (size_t i = 0; i < n_ro; i++)
+			ok[n_ok++] = ro[i];
+	if (n_ok == 1) {
+		dev = rs_xstrdup(rs_hw_card_target(ok[0]));
+		fprintf(stderr, "Using %s, the only SD card in a card reader.\n", dev);
+	} else if (n_ok > 1) {
+		fprintf(stderr, "ratos-setup sdcard: %zu SD cards found; pass --device with the one "
+				"to use:\n", n_ok);
+		list_cards(ok, n_ok);
+	} else {
+		fprintf(stderr, "ratos-setup sdcard: no SD card found in a card reader. Insert the "
+				"card into a USB card reader on the Pi, or pass --device with the card's "
+				"partition or an image file.\n");
+		if (n_ro) {
+			fprintf(stderr, "Write-protected (slide the lock switch away from LOCK):\n");
+			list_cards(ro, n_ro);
+		}
+	}
+	free(ok);
+	free(ro);
+	rs_discovery_close(d);
+	return dev;
 }
 
 static void print_errors(const struct rs_errors *errs)
@@ -140,32 +198,10 @@ static bool ask_yes(const char *question)
 /* The board's steps after a successful write. */
 static void steps(const struct rs_board *b, const struct rs_sdcard *c, struct rs_strv *out)
 {
-	char *s;
-	if (c->mountpoint)
-		s = rs_xasprintf("Eject the card (it is mounted at %s), then take it out of the reader.",
-				 c->mountpoint);
-	else
-		s = rs_xasprintf("It is safe to remove the card from the reader now.");
-	rs_strv_push(out, s);
-	free(s);
-	rs_strv_push(out, "Power the printer off.");
-	s = rs_xasprintf("Put the card into the %s's own microSD slot.", b->name ? b->name : b->id);
-	rs_strv_push(out, s);
-	free(s);
-	rs_strv_push(out, "Unplug the USB cable between the Pi and the board: USB power from the Pi "
-			  "can keep the board half-powered and stop the flash.");
-	s = rs_xasprintf("Power the printer on and wait about 30 seconds while the bootloader "
-			 "flashes %s.", b->sd_file);
-	rs_strv_push(out, s);
-	free(s);
-	rs_strv_push(out, "Power the printer off, take the card out and put it back into the "
-			  "reader on the Pi.");
-	s = rs_xasprintf("Run: ratos-setup sdcard check --board %s --device %s", b->id, c->path);
-	rs_strv_push(out, s);
-	free(s);
-	rs_strv_push(out, "Plug the USB cable back in and power the printer on.");
-	if (b->flash_notes)
-		rs_strv_push(out, b->flash_notes);
+	char *check = rs_xasprintf("Run: ratos-setup sdcard check --board %s --device %s", b->id,
+				   c->path);
+	rs_sd_after_write_steps(b, c->mountpoint, check, out);
+	free(check);
 }
 
 static void progress(void *ud, enum rs_sd_step step, const char *detail)
@@ -255,7 +291,7 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 		rc = fail(o, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
-	if (!(dev = choose_device(o)))
+	if (!(dev = choose_device(o, false)))
 		goto out;
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK) {
 		rc = fail(o, st, &errs, open_exit(st));
@@ -329,7 +365,7 @@ static int cmd_check(struct rs_app *app, const struct sd_opts *o)
 		rc = fail(o, st, &errs, RS_EXIT_USAGE);
 		goto out;
 	}
-	if (!(dev = choose_device(o)))
+	if (!(dev = choose_device(o, true)))
 		goto out;
 	fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK ||

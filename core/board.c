@@ -92,9 +92,12 @@ const char *rs_endstop_rail_name(enum rs_endstop_rail r)
 	return "?";
 }
 
+/* Boards flashed over USB often name a card file as a fallback; that is no
+ * reason to send their users to a card reader. */
 bool rs_board_uses_sdcard(const struct rs_board *b)
 {
-	return b->sd_file != NULL;
+	return b->sd_file &&
+	       (b->flash_method == RS_FLASH_SDCARD || b->flash_method == RS_FLASH_MANUAL);
 }
 
 const char *rs_board_config_value(const struct rs_board *b, const char *key)

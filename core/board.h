@@ -83,7 +83,9 @@ const char *rs_support_level_name(enum rs_support_level s);
 const char *rs_flash_method_name(enum rs_flash_method m);
 const char *rs_endstop_rail_name(enum rs_endstop_rail r);
 
-/* True when the board's SD route needs a card carried from a reader on the Pi. */
+/* True when the board is flashed from a card carried from a reader on the Pi:
+ * its flash method is sdcard (or manual, with a card file). Boards flashed
+ * over USB that also name a card file (a fallback) are not. */
 bool rs_board_uses_sdcard(const struct rs_board *b);
 /* The value of CONFIG_<key> in the board's Klipper lines, or NULL. */
 const char *rs_board_config_value(const struct rs_board *b, const char *key);

@@ -1,3 +1,4 @@
+#include "core/file_read.h"
 #include "core/fwinfo.h"
 
 #include <errno.h>
@@ -130,37 +131,11 @@ bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,
 bool rs_fwinfo_read_file(const char *path, struct rs_fwinfo *out, struct rs_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	size_t len;
+	char *buf = rs_file_read(path, FW_FILE_MAX, &len, errs);
+	if (!buf)
 		return false;
-	}
-	size_t cap = 64 * 1024, len = 0;
-	unsigned char *buf = rs_xmalloc(cap);
-	bool ok = false;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= FW_FILE_MAX) {
-				rs_errors_add(errs, RS_ERR_TOO_LARGE, path, 0, 0,
-					      "larger than %u MiB; not a firmware image",
-					      FW_FILE_MAX >> 20);
-				goto out;
-			}
-			cap *= 2;
-			buf = rs_xrealloc(buf, cap);
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-		goto out;
-	}
-	ok = rs_fwinfo_parse(path, buf, len, out, errs);
-out:
-	fclose(f);
+	bool ok = rs_fwinfo_parse(path, (const unsigned char *)buf, len, out, errs);
 	free(buf);
 	return ok;
 }

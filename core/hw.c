@@ -207,6 +207,22 @@ size_t rs_hw_list_candidates(const struct rs_hw_list *l)
 	return n;
 }
 
+/* The bootloaders read the first FAT partition; a card without a partition
+ * table is written as a whole. */
+const struct rs_hw_part *rs_hw_card_target_part(const struct rs_hw_card *c)
+{
+	for (size_t i = 0; i < c->part_count; i++)
+		if (c->parts[i].fs_type && strcmp(c->parts[i].fs_type, "vfat") == 0)
+			return &c->parts[i];
+	return c->part_count ? &c->parts[0] : NULL;
+}
+
+const char *rs_hw_card_target(const struct rs_hw_card *c)
+{
+	const struct rs_hw_part *p = rs_hw_card_target_part(c);
+	return p && p->devnode ? p->devnode : c->devnode;
+}
+
 static bool same_str(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);

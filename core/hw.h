@@ -107,6 +107,11 @@ const struct rs_hw_board *rs_hw_list_find_board(const struct rs_hw_list *l, cons
 const struct rs_hw_card *rs_hw_list_find_card(const struct rs_hw_list *l, const char *syspath);
 /* Number of cards that may be offered as write targets. */
 size_t rs_hw_list_candidates(const struct rs_hw_list *l);
+/* The partition firmware goes to: the first FAT partition, else the first
+ * partition; NULL for a card without partitions (written as a whole). */
+const struct rs_hw_part *rs_hw_card_target_part(const struct rs_hw_card *c);
+/* The node to write: that partition's, else the whole card's. */
+const char *rs_hw_card_target(const struct rs_hw_card *c);
 
 enum rs_hw_change { RS_HW_ADDED, RS_HW_REMOVED, RS_HW_CHANGED };
 

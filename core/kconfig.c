@@ -1,3 +1,4 @@
+#include "core/file_read.h"
 #include "core/kconfig.h"
 
 #include <errno.h>
@@ -112,25 +113,13 @@ void rs_kconfig_parse(const char *buf, size_t len, struct rs_kconfig *out)
 bool rs_kconfig_load_file(const char *path, struct rs_kconfig *out, struct rs_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	size_t len;
+	char *buf = rs_file_read(path, KCONFIG_FILE_MAX, &len, errs);
+	if (!buf)
 		return false;
-	}
-	char *buf = rs_xmalloc(KCONFIG_FILE_MAX + 1);
-	size_t len = fread(buf, 1, KCONFIG_FILE_MAX + 1, f);
-	bool ok = false;
-	if (ferror(f))
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-	else if (len > KCONFIG_FILE_MAX)
-		rs_errors_add(errs, RS_ERR_TOO_LARGE, path, 0, 0, "larger than 1 MiB");
-	else
-		ok = true;
-	if (ok)
-		rs_kconfig_parse(buf, len, out);
-	fclose(f);
+	rs_kconfig_parse(buf, len, out);
 	free(buf);
-	return ok;
+	return true;
 }
 
 const struct rs_kconfig_entry *rs_kconfig_find(const struct rs_kconfig *kc, const char *key)

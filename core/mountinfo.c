@@ -1,3 +1,4 @@
+#include "core/file_read.h"
 #include "core/mountinfo.h"
 
 #include <stdio.h>
@@ -87,27 +88,14 @@ void rs_mountinfo_parse(const char *text, struct rs_mounts *out)
 bool rs_mountinfo_read(const char *path, struct rs_mounts *out)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "re");
-	if (!f)
+	size_t len;
+	/* A mount table of thousands of lines is still far below 4 MiB. */
+	char *buf = rs_file_read(path, 4u << 20, &len, NULL);
+	if (!buf)
 		return false;
-	/* /proc files report size 0, so read until EOF. */
-	size_t cap = 8192, len = 0;
-	char *buf = rs_xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += got;
-		if (cap - len - 1 == 0) {
-			cap *= 2;
-			buf = rs_xrealloc(buf, cap);
-		}
-	}
-	bool ok = !ferror(f);
-	fclose(f);
-	buf[len] = '\0';
-	if (ok)
-		rs_mountinfo_parse(buf, out);
+	rs_mountinfo_parse(buf, out);
 	free(buf);
-	return ok;
+	return true;
 }
 
 void rs_mounts_free(struct rs_mounts *m)

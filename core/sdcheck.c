@@ -1,7 +1,10 @@
 #include "core/sdcheck.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/xalloc.h"
 
 bool rs_sd_name_eq(const char *a, const char *b)
 {
@@ -122,4 +125,32 @@ const char *rs_sdcheck_state_name(enum rs_sdcheck_state s)
 	case RS_SDCHECK_NO_FIRMWARE: return "no-firmware";
 	}
 	return "?";
+}
+
+static void push_owned(struct rs_strv *out, char *s)
+{
+	rs_strv_push(out, s);
+	free(s);
+}
+
+void rs_sd_after_write_steps(const struct rs_board *b, const char *mountpoint,
+			     const char *check_step, struct rs_strv *out)
+{
+	if (mountpoint)
+		push_owned(out, rs_xasprintf("Eject the card (it is mounted at %s), then take it "
+					     "out of the reader.", mountpoint));
+	else
+		rs_strv_push(out, "It is safe to remove the card from the reader now.");
+	rs_strv_push(out, "Power the printer off.");
+	push_owned(out, rs_xasprintf("Put the card into the %s's own microSD slot.",
+				     b->name ? b->name : b->id));
+	rs_strv_push(out, "Unplug the USB cable between the Pi and the board: USB power from the "
+			  "Pi can keep the board half-powered and stop the flash.");
+	push_owned(out, rs_xasprintf("Power the printer on and wait about 30 seconds while the "
+				     "bootloader flashes %s.", b->sd_file ? b->sd_file : "the file"));
+	rs_strv_push(out, "Power the printer off, take the card out and put it back into the "
+			  "reader on the Pi.");
+	if (check_step)
+		rs_strv_push(out, check_step);
+	rs_strv_push(out, "Plug the USB cable back in and power the printer on.");
 }

@@ -61,6 +61,14 @@ struct rs_sdcheck_result {
 	bool compared; /* the renamed file was compared with the expected firmware */
 };
 
+/* What the user does after a write, in order: take the card out (eject it
+ * first when it is mounted at mountpoint), power off, card into the board,
+ * unplug the Pi's USB cable (USB back-power can stop a flash), power on and
+ * wait, power off, card back into the reader, then check_step (how to check
+ * the card here: a command or a key), then reconnect. Appends to out. */
+void rs_sd_after_write_steps(const struct rs_board *b, const char *mountpoint,
+			     const char *check_step, struct rs_strv *out);
+
 void rs_sdcheck_decide(const struct rs_sdcheck_input *in, const struct rs_board *b,
 		       struct rs_sdcheck_result *out);
 const char *rs_sdcheck_state_name(enum rs_sdcheck_state s);

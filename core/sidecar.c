@@ -1,3 +1,4 @@
+#include "core/file_read.h"
 #include "core/sidecar.h"
 
 #include <errno.h>
@@ -130,21 +131,11 @@ bool rs_sidecar_parse(const char *file, const char *buf, size_t len, struct rs_s
 bool rs_sidecar_load_file(const char *path, struct rs_sidecar *out, struct rs_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+	size_t len;
+	char *buf = rs_file_read(path, SIDECAR_MAX, &len, errs);
+	if (!buf)
 		return false;
-	}
-	char *buf = rs_xmalloc(SIDECAR_MAX + 1);
-	size_t len = fread(buf, 1, SIDECAR_MAX + 1, f);
-	bool ok = false;
-	if (ferror(f))
-		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-	else if (len > SIDECAR_MAX)
-		rs_errors_add(errs, RS_ERR_TOO_LARGE, path, 0, 0, "larger than 64 KiB");
-	else
-		ok = rs_sidecar_parse(path, buf, len, out, errs);
-	fclose(f);
+	bool ok = rs_sidecar_parse(path, buf, len, out, errs);
 	free(buf);
 	return ok;
 }

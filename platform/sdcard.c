@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "core/file_read.h"
 #include "core/mbr.h"
 #include "core/card_policy.h"
 #include "core/mountinfo.h"
@@ -60,24 +61,6 @@ static char *disk_of(unsigned major, unsigned minor)
 	return name;
 }
 
-static char *read_text_file(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	size_t cap = 8192, len = 0;
-	char *buf = rs_xmalloc(cap);
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2)
-			buf = rs_xrealloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static bool is_system_disk(const char *disk, const struct rs_mounts *mounts)
 {
 	for (size_t i = 0; i < mounts->count; i++) {
@@ -91,7 +74,8 @@ static bool is_system_disk(const char *disk, const struct rs_mounts *mounts)
 	}
 	/* Swap partitions are in use by the system too. */
 	bool swap = false;
-	char *swaps = read_text_file("/proc/swaps");
+	size_t swaps_len;
+	char *swaps = rs_file_read("/proc/swaps", 1u << 20, &swaps_len, NULL);
 	for (char *line = swaps ? strchr(swaps, '\n') : NULL; line && !swap;
 	     line = strchr(line + 1, '\n')) {
 		char dev[PATH_MAX];

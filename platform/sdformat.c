@@ -23,20 +23,15 @@ static bool disk_mounted(const struct rs_sdcard *c)
 		return true;
 	if (!c->disk)
 		return false;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return false;
-	char line[4096];
-	bool found = false;
+	struct rs_mounts m;
+	if (!rs_mountinfo_read("/proc/self/mountinfo", &m))
+		return true; /* cannot tell: treat as mounted, the caller refuses */
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "/dev/%s", c->disk);
-	while (!found && fgets(line, sizeof(line), f)) {
-		struct rs_mounts m;
-		rs_mountinfo_parse(line, &m);
-		found = m.count && strncmp(m.items[0].source, prefix, strlen(prefix)) == 0;
-		rs_mounts_free(&m);
-	}
-	fclose(f);
+	bool found = false;
+	for (size_t i = 0; i < m.count && !found; i++)
+		found = strncmp(m.items[i].source, prefix, strlen(prefix)) == 0;
+	rs_mounts_free(&m);
 	return found;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file_read.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
 
@@ -94,24 +95,16 @@ enum rs_state_load rs_state_file_load(struct rs_wizard_state *s, struct rs_error
 {
 	char *path = rs_state_file_path();
 	enum rs_state_load rc = RS_STATE_BAD;
-	char *buf = NULL;
-	FILE *f = fopen(path, "re");
-	if (!f) {
+	size_t n;
+	char *buf = rs_file_read(path, STATE_MAX, &n, NULL);
+	if (!buf) {
 		if (errno == ENOENT)
 			rc = RS_STATE_ABSENT;
 		else
-			rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot read: %s",
-				      strerror(errno));
+			rs_errors_add(errs, errno == EFBIG ? RS_ERR_TOO_LARGE : RS_ERR_IO, path, 0, 0,
+				      "cannot read the saved state: %s", strerror(errno));
 		goto out;
 	}
-	buf = rs_xmalloc(STATE_MAX + 1);
-	size_t n = fread(buf, 1, STATE_MAX + 1, f);
-	if (ferror(f) || n > STATE_MAX) {
-		rs_errors_add(errs, n > STATE_MAX ? RS_ERR_TOO_LARGE : RS_ERR_IO, path, 0, 0,
-			      "cannot read the saved state");
-		goto out;
-	}
-	buf[n] = '\0';
 	if (memchr(buf, '\0', n)) {
 		rs_errors_add(errs, RS_ERR_ENCODING, path, 0, 0, "not a text file");
 		goto out;
@@ -119,8 +112,6 @@ enum rs_state_load rs_state_file_load(struct rs_wizard_state *s, struct rs_error
 	if (rs_wizard_state_parse(path, buf, s, errs))
 		rc = RS_STATE_LOADED;
 out:
-	if (f)
-		fclose(f);
 	free(buf);
 	free(path);
 	return rc;

@@ -97,7 +97,11 @@ static void enter(void *st, void *ctx)
 	struct board_screen *s = st;
 	struct rs_wizard *w = ctx;
 	s->wz = w;
-	const char *keep = w->st.board[0] ? w->st.board : w->preselect_id;
+	/* A board chosen earlier wins; else what is plugged in (as it is now). */
+	const struct rs_board *best = rs_wizard_hw_best(w);
+	const char *keep = w->st.board[0] ? w->st.board
+			   : w->preselect_id ? w->preselect_id
+			   : best ? best->id : NULL;
 	const struct rs_board *cur = s->rows ? current(s) : NULL;
 	if (!keep && cur)
 		keep = cur->id;
@@ -146,11 +150,20 @@ static void draw_row(void *data, size_t i, WINDOW *w, int y, bool selected)
 		wattron(w, rs_tui_style(RS_STYLE_KEY));
 	rs_tui_put(w, y, 2, 2, selected ? ">" : " ");
 	wattroff(w, rs_tui_style(RS_STYLE_KEY));
-	bool connected = s->wz->connected_id && strcmp(s->wz->connected_id, r->board->id) == 0;
-	int name_w = inner - 5 - (connected ? 12 : 0);
-	rs_tui_put(w, y, 4, name_w, r->board->name);
-	if (connected)
-		rs_tui_put(w, y, inner - 11, 12, "[connected]");
+	/* Live: read on every draw, so plugging the board in or out shows. */
+	enum rs_hw_mark mark = rs_wizard_hw_mark(s->wz, r->board);
+	if (s->wz->connected_id && strcmp(s->wz->connected_id, r->board->id) == 0)
+		mark = RS_HW_MARK_CONNECTED;
+	const char *tag = mark == RS_HW_MARK_CONNECTED ? "[connected]"
+			  : mark == RS_HW_MARK_MAYBE   ? "[connected?]"
+						       : NULL;
+	int tag_w = tag ? rs_tui_width(tag) : 0;
+	rs_tui_put(w, y, 4, inner - 5 - (tag ? tag_w + 1 : 0), r->board->name);
+	if (tag) {
+		wattron(w, rs_tui_style(RS_STYLE_OK));
+		rs_tui_put(w, y, inner - tag_w, tag_w, tag);
+		wattroff(w, rs_tui_style(RS_STYLE_OK));
+	}
 }
 
 static const char *flash_text(const struct rs_board *b)
@@ -205,6 +218,14 @@ static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board 
 						 "check cables (3.3 V rail)");
 	panel_field(w, y++, x, width, "Endstops", buf);
 	panel_field(w, y++, x, width, "Support", rs_support_level_name(b->support));
+	const struct rs_hw_board *dev = rs_wizard_hw_device(s->wz, b);
+	if (dev) {
+		bool sure = rs_wizard_hw_mark(s->wz, b) == RS_HW_MARK_CONNECTED;
+		/* Short: the panel has about 25 columns for it. */
+		snprintf(buf, sizeof(buf), "%s%s (%s)", sure ? "" : "MCU of ",
+			 dev->devnode ? dev->devnode : "USB", rs_hw_board_kind_name(dev->kind));
+		panel_field(w, y++, x, width, "Connected", buf);
+	}
 	y++;
 	if (b->support != RS_SUPPORT_FULL) {
 		const char *rec = NULL;

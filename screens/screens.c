@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/discovery.h"
 #include "platform/state_file.h"
 #include "screens/wizard.h"
 #include "tui/loop.h"
@@ -21,7 +22,7 @@ static const struct rs_screen_ops *const wizard_screens[] = {
 	&rs_screen_endstop,
 	&rs_screen_summary,
 	&rs_screen_firmware,
-	/* slot: SD card */
+	&rs_screen_sdcard,
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w)
@@ -179,6 +180,8 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 		free(w.state_path);
 		return 1;
 	}
+	struct rs_discovery_config dcfg = { .mountinfo_path = opts->mountinfo };
+	rs_wizard_hw_start(&w, opts->discovery, &dcfg);
 	struct rs_manager_config cfg = {
 		.screens = wizard_screens,
 		.count = sizeof(wizard_screens) / sizeof(wizard_screens[0]),
@@ -191,6 +194,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	int signo = 0;
 	enum rs_manager_end end = rs_manager_run(&cfg, &signo);
 	rs_tui_done();
+	rs_wizard_hw_stop(&w);
 
 	int rc = 0;
 	if (end == RS_END_SIGNAL) {

@@ -6,12 +6,18 @@
 
 #include "core/catalog.h"
 
+struct rs_discovery;
+
 struct rs_wizard_options {
 	const struct rs_catalog *catalog;
 	bool reset;               /* forget the saved state and start over */
 	const char *preselect_id; /* board to put the cursor on (hardware discovery) */
 	const char *connected_id; /* board marked "[connected]" in the list */
 	const char *klipper_dir;  /* NULL: ~/klipper of the invoking user */
+	/* What is plugged in. NULL: the wizard opens the udev discovery itself
+	 * (with mountinfo as the mount table, NULL for the real one). */
+	struct rs_discovery *discovery;
+	const char *mountinfo;
 };
 
 /* Runs the wizard on the terminal. Returns an exit code (0 done or quit,

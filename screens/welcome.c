@@ -24,7 +24,7 @@ static const char *step_title(const char *id)
 {
 	static const struct rs_screen_ops *const all[] = {
 		&rs_screen_board, &rs_screen_jumpers, &rs_screen_endstop, &rs_screen_summary,
-		&rs_screen_firmware,
+		&rs_screen_firmware, &rs_screen_sdcard,
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(all[i]->id, id) == 0)
@@ -36,6 +36,72 @@ static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 	return s ? s + 1 : path;
+}
+
+static void field_in(WINDOW *w, int y, int width, const char *label, const char *text,
+		     enum rs_style style)
+{
+	wattron(w, rs_tui_style(RS_STYLE_TITLE));
+	rs_tui_put(w, y, 2, 10, label);
+	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	wattron(w, rs_tui_style(style));
+	rs_tui_put(w, y, 12, width - 10, text);
+	wattroff(w, rs_tui_style(style));
+}
+
+static void field(WINDOW *w, int y, int width, const char *label, const char *text)
+{
+	field_in(w, y, width, label, text, RS_STYLE_NORMAL);
+}
+
+#define HW_LINES 2 /* per kind; more are counted */
+
+/* What is plugged in, live: boards on USB with the board files they match,
+ * and the cards that could be written. Returns the next free row. */
+static int draw_hw(WINDOW *w, struct rs_wizard *wz, int y, int width)
+{
+	char line[600];
+	const char *problem = rs_wizard_hw_problem(wz);
+	const struct rs_hw_list *l = rs_wizard_hw_list(wz);
+	if (problem && !wz->hw.disc) {
+		snprintf(line, sizeof(line), "not detected (%s); choose the board and the card "
+			 "by hand", problem);
+		field_in(w, y++, width, "Devices", line, RS_STYLE_WARN);
+		return y;
+	}
+	if (l->board_count == 0)
+		field(w, y++, width, "USB", "no controller board found");
+	for (size_t i = 0; i < l->board_count && i < HW_LINES; i++) {
+		rs_wizard_hw_board_text(wz, &l->boards[i], line, sizeof(line));
+		field(w, y++, width, i ? "" : "USB", line);
+	}
+	if (l->board_count > HW_LINES) {
+		snprintf(line, sizeof(line), "and %zu more ('ratos-setup devices' lists them)",
+			 l->board_count - HW_LINES);
+		field(w, y++, width, "", line);
+	}
+	size_t shown = 0, cards = 0;
+	for (size_t i = 0; i < l->card_count; i++) {
+		const struct rs_hw_card *c = &l->cards[i];
+		if (c->refusal != RS_CARD_OK && c->refusal != RS_CARD_READ_ONLY)
+			continue;
+		cards++;
+		if (shown >= HW_LINES)
+			continue;
+		rs_wizard_hw_card_text(c, line, sizeof(line));
+		if (c->refusal == RS_CARD_READ_ONLY)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " (write-protected)");
+		field(w, y++, width, shown++ ? "" : "SD card", line);
+	}
+	if (!cards)
+		field(w, y++, width, "SD card", "none in a card reader");
+	else if (cards > shown) {
+		snprintf(line, sizeof(line), "and %zu more", cards - shown);
+		field(w, y++, width, "", line);
+	}
+	if (problem)
+		field_in(w, y++, width, "", problem, RS_STYLE_WARN);
+	return y;
 }
 
 static void layout(void *st, void *ctx, int rows, int cols)
@@ -53,10 +119,6 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	int y = 1, width = s->cols - 4;
 	y += rs_text_draw(w, y, 2, width, 7, 0, intro) + 1;
 
-	wattron(w, rs_tui_style(RS_STYLE_TITLE));
-	rs_tui_put(w, y, 2, 10, "Klipper");
-	rs_tui_put(w, y + 1, 2, 10, "Boards");
-	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
 	char line[600];
 	if (wz->klipper_found) {
 		snprintf(line, sizeof(line), "%s  %s", wz->klipper.path,
@@ -65,13 +127,13 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		snprintf(line, sizeof(line),
 			 "none found in ~/klipper (the firmware step needs one)");
 	}
-	rs_tui_put(w, y, 12, width - 10, line);
+	field(w, y++, width, "Klipper", line);
+	y = draw_hw(w, wz, y, width);
 	size_t rejected = wz->cat->errors.count;
 	snprintf(line, sizeof(line), "%zu boards and %zu drivers loaded%s", wz->cat->board_count,
 		 wz->cat->driver_count,
 		 rejected ? "; rejected files:" : "");
-	rs_tui_put(w, y + 1, 12, width - 10, line);
-	y += 2;
+	field(w, y++, width, "Boards", line);
 
 	/* Reserve the bottom for the resume question and any state problem. */
 	int bottom = s->rows - 1;
@@ -169,7 +231,9 @@ const struct rs_screen_ops rs_screen_welcome = {
 	.id = "welcome",
 	.title = "Welcome",
 	.help = "This first screen says what the wizard does and what it found on this "
-		"machine: the Klipper source tree the firmware is built from, how many boards "
+		"machine: the Klipper source tree the firmware is built from, the boards on USB "
+		"and the SD cards in card readers (updated as they are plugged in or out), how "
+		"many boards "
 		"the board data describes, and any board file that was rejected (as "
 		"file:line:col). When an earlier run was left unfinished, Enter resumes it and "
 		"n starts over.",

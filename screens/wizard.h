@@ -8,6 +8,7 @@
 #include "core/catalog.h"
 #include "core/wizard_state.h"
 #include "platform/klipper_tree.h"
+#include "screens/hw.h"
 #include "tui/screen.h"
 
 struct rs_wizard {
@@ -25,6 +26,7 @@ struct rs_wizard {
 	const char *connected_id;
 	const char *jump_to;
 	char *state_path;
+	struct rs_wizard_hw hw; /* what is plugged in (screens/hw.h) */
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w);
@@ -49,6 +51,7 @@ extern const struct rs_screen_ops rs_screen_jumpers;
 extern const struct rs_screen_ops rs_screen_endstop;
 extern const struct rs_screen_ops rs_screen_summary;
 extern const struct rs_screen_ops rs_screen_firmware;
+extern const struct rs_screen_ops rs_screen_sdcard;
 
 
 #endif

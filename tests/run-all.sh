@@ -19,7 +19,7 @@ if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 fi
 
 JOBS=$(nproc)
-FUZZ_SECONDS=${RS_FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${RS_FUZZ_SECONDS:-20}
 
 echo "== gcc -O3, -Werror"
 cmake -S . -B build-ci-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release
@@ -31,11 +31,14 @@ cmake -S . -B build-ci-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -D
 cmake --build build-ci-asan -j"$JOBS"
 ctest --test-dir build-ci-asan --output-on-failure --no-tests=error -j"$JOBS"
 
-echo "== libFuzzer, board loader, ${FUZZ_SECONDS}s"
+echo "== libFuzzer: board loader ${FUZZ_SECONDS}s, firmware dictionary ${FUZZ_SECONDS}s"
 cmake -S . -B build-ci-fuzz -DCMAKE_C_COMPILER=clang -DRS_FUZZ=ON
 cmake --build build-ci-fuzz -j"$JOBS"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
+mkdir "$corpus/loader" "$corpus/fwinfo"
 build-ci-fuzz/tests/fuzz/fuzz_loader -max_total_time="$FUZZ_SECONDS" -max_len=16384 \
-	-print_final_stats=1 "$corpus" boards tests/data/boards 2>&1 | tail -n 12
-echo "fuzz: no crash in ${FUZZ_SECONDS}s"
+	-print_final_stats=1 "$corpus/loader" boards tests/data/boards 2>&1 | tail -n 4
+build-ci-fuzz/tests/fuzz/fuzz_fwinfo -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
+	-print_final_stats=1 "$corpus/fwinfo" 2>&1 | tail -n 4
+echo "fuzz: no crash"

@@ -19,6 +19,10 @@ struct rs_dialog {
 /* Draws in its own window, centred, clipped to the terminal; call after
  * the screen below was wnoutrefresh'ed and before doupdate. */
 void rs_dialog_draw(const struct rs_dialog *d, int rows, int cols);
+/* Draws inside w, for a screen that asks from its own draw(): centred
+ * across, from row top down (moved up as far as needed to fit; top < 0
+ * centres it). */
+void rs_dialog_draw_in(const struct rs_dialog *d, WINDOW *w, int top);
 /* Left/Right/Tab move, Enter takes the selected button, y/n answer directly,
  * Esc is No. */
 enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, int key);

@@ -91,6 +91,7 @@ has validate-huge "$TMP/out" "huge.yaml:1:1: file is"
 
 # The bundled data: found next to the binary, at least 50 boards, the 429's fragment.
 run bundled-boards 0 "$BIN" boards
+cp "$TMP/out" "$TMP/bundled-ids"
 n=$(wc -l <"$TMP/out")
 [ "$n" -ge 50 ] && ok || bad "bundled-boards: $n boards, want at least 50"
 [ -s "$TMP/err" ] && bad "bundled-boards: rejected files: $(cat "$TMP/err")" || ok
@@ -108,6 +109,32 @@ if cmake --install "$BUILD" --prefix "$TMP/prefix" >/dev/null 2>&1; then
 else
 	bad "cmake --install failed"
 fi
+
+# The parsed-catalog cache: what a warm start shows is what a parse shows, and
+# any change to a board file is seen at once.
+export HOME="$TMP/home"
+mkdir -p "$HOME"
+for id in $(cut -d' ' -f1 <"$TMP/bundled-ids"); do
+	rm -f "$HOME"/.cache/ratos-setup/catalog-*.bin
+	"$BIN" board "$id" --json >"$TMP/cold" 2>&1
+	"$BIN" board "$id" --json >"$TMP/warm" 2>&1
+	cmp -s "$TMP/cold" "$TMP/warm" && ok || bad "cache: board $id differs between a parse and the cache"
+done
+cp -r "$FIX" "$TMP/live"
+run cache-first 0 "$BIN" --boards-dir "$TMP/live" boards
+has cache-first "$TMP/out" "Spider v1.1"
+sed -i 's/^name: Spider v1.1$/name: Spider renamed/' "$TMP/live/fysetc-spider.yaml"
+run cache-edit 0 "$BIN" --boards-dir "$TMP/live" boards
+has cache-edit "$TMP/out" "Spider renamed"
+printf 'id: broken\nname: [\n' >"$TMP/live/broken.yaml"
+run cache-add 0 "$BIN" --boards-dir "$TMP/live" boards
+has cache-add "$TMP/err" "broken.yaml:3:1: YAML syntax error"
+rm "$TMP/live/broken.yaml" "$TMP/live/btt-ebb36-12.yaml"
+run cache-remove 0 "$BIN" --boards-dir "$TMP/live" boards
+[ "$(wc -l <"$TMP/out")" -eq 2 ] && [ ! -s "$TMP/err" ] && ok || bad "cache-remove: a removed board is still listed"
+for f in "$HOME"/.cache/ratos-setup/catalog-*.bin; do head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+run cache-damaged 0 "$BIN" --boards-dir "$TMP/live" boards
+[ "$(wc -l <"$TMP/out")" -eq 2 ] && ok || bad "cache-damaged: a damaged cache changed the answer"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

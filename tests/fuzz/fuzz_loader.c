@@ -1,9 +1,11 @@
 /* libFuzzer target: any bytes given to the board and driver loaders must give
- * either a board or errors with positions, never a crash or a leak. */
+ * either a board or errors with positions, never a crash or a leak; the same
+ * holds for the catalog cache decoder. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/board_loader.h"
+#include "core/catalog_cache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,5 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs_drivers_parse("fuzz.yaml", (const char *)data, size, &cat, &errs);
 	rs_catalog_free(&cat);
 	rs_errors_clear(&errs);
+
+	/* The same bytes as a (damaged) catalog cache. */
+	if (rs_catalog_cache_decode((const char *)data, size, "fp", &cat))
+		rs_catalog_free(&cat);
 	return 0;
 }

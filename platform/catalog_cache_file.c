@@ -1,0 +1,141 @@
+#include "platform/catalog_cache_file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/catalog_cache.h"
+#include "core/file_read.h"
+#include "core/xalloc.h"
+#include "platform/board_dir.h"
+#include "platform/paths.h"
+
+#define CACHE_MAX (4u << 20)
+
+static void append_stat(char **fp, size_t *len, const char *name, const struct stat *st)
+{
+	char *line = rs_xasprintf("%s %lld %lld.%09ld %llu\n", name, (long long)st->st_size,
+				  (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+				  (unsigned long long)st->st_ino);
+	size_t n = strlen(line);
+	*fp = rs_xrealloc(*fp, *len + n + 1);
+	memcpy(*fp + *len, line, n + 1);
+	*len += n;
+	free(line);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the cache must have been made from: this program and every *.yaml of
+ * dir. NULL when anything cannot be examined. */
+static char *fingerprint(const char *dir)
+{
+	struct stat st;
+	if (stat("/proc/self/exe", &st) != 0)
+		return NULL;
+	char *fp = NULL;
+	size_t len = 0;
+	append_stat(&fp, &len, dir, &st);
+
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(fp);
+		return NULL;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0 && e->d_name[0] != '.') {
+			names = rs_xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = rs_xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		char *path = rs_xasprintf("%s/%s", dir, names[i]);
+		if (ok && stat(path, &st) == 0)
+			append_stat(&fp, &len, names[i], &st);
+		else
+			ok = false;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (!ok) {
+		free(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+static char *cache_path(const char *dir)
+{
+	/* FNV-1a of the directory: one cache per boards directory. */
+	unsigned long long h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)dir; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	char *base = rs_path_cache_dir();
+	char *path = rs_xasprintf("%s/catalog-%016llx.bin", base, h);
+	free(base);
+	return path;
+}
+
+/* Best effort: a cache that cannot be written only costs the next start a
+ * parse. Under sudo the files would belong to root in the user's home, so
+ * nothing is written then. */
+static void store(const char *path, const struct rs_catalog *cat, const char *fp)
+{
+	if (geteuid() == 0 && getenv("SUDO_USER"))
+		return;
+	char *dir = rs_xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	bool ok = rs_path_mkdirs(dir);
+	free(dir);
+	if (!ok)
+		return;
+	size_t len;
+	char *data = rs_catalog_cache_encode(cat, fp, &len);
+	char *tmp = rs_xasprintf("%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp, "wbe");
+	if (f) {
+		ok = fwrite(data, 1, len, f) == len;
+		ok = (fclose(f) == 0) && ok;
+		if (!ok || rename(tmp, path) != 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	free(data);
+}
+
+bool rs_catalog_load_dir_cached(const char *dir, struct rs_catalog *cat)
+{
+	char *fp = fingerprint(dir);
+	if (!fp)
+		return rs_catalog_load_dir(dir, cat);
+	char *path = cache_path(dir);
+	size_t len;
+	char *data = rs_file_read(path, CACHE_MAX, &len, NULL);
+	bool hit = data && rs_catalog_cache_decode(data, len, fp, cat);
+	free(data);
+	bool ok = true;
+	if (!hit) {
+		ok = rs_catalog_load_dir(dir, cat);
+		if (ok)
+			store(path, cat, fp);
+	}
+	free(path);
+	free(fp);
+	return ok;
+}

@@ -1,0 +1,188 @@
+#include "screens/sdcard_actions.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "platform/paths.h"
+#include "platform/sdwrite.h"
+
+static const char *first_error(const struct rs_errors *errs, char *buf, size_t len)
+{
+	if (!errs->count)
+		return "unknown error";
+	return rs_error_format(&errs->items[0], buf, len);
+}
+
+/* Appends like snprintf at *n, never past len. */
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	if (*n >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	*n = k < 0 ? len : *n + (size_t)k;
+}
+
+void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwinfo *fw,
+			   char *problem, size_t len)
+{
+	char *dir = rs_path_firmware_dir();
+	*path = rs_xasprintf("%s/firmware-%s.bin", dir, b->id);
+	free(dir);
+	problem[0] = '\0';
+	memset(fw, 0, sizeof(*fw));
+	if (access(*path, F_OK) != 0) {
+		char *pretty = rs_path_pretty(*path);
+		snprintf(problem, len,
+			 "No firmware for the %s yet: %s does not exist. Build it first (Esc goes "
+			 "back to the firmware step, or run 'ratos-setup build %s'), then press "
+			 "Enter here to look again.",
+			 b->name, pretty, b->id);
+		free(pretty);
+		return;
+	}
+	struct rs_errors errs = { 0 };
+	char line[600];
+	if (rs_sd_firmware_check(b, *path, fw, &errs) != RS_SD_OK)
+		snprintf(problem, len,
+			 "This firmware cannot go on the card: %s. Build it again for the %s (Esc "
+			 "goes back), then press Enter here.",
+			 first_error(&errs, line, sizeof(line)), b->name);
+	rs_errors_clear(&errs);
+}
+
+char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
+			   const char *target, char *problem, size_t len)
+{
+	struct rs_errors errs = { 0 };
+	struct rs_sdcard card = { 0 };
+	struct rs_strv remove = { 0 };
+	char line[700], *desc = NULL, *text = NULL;
+	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
+	if (st == RS_SD_OK)
+		st = rs_sdcard_check_writable(&card, &errs);
+	if (st == RS_SD_OK)
+		st = rs_sd_plan(&card, b, &remove, &errs);
+	if (st != RS_SD_OK) {
+		snprintf(problem, len, "Cannot write to this card: %s",
+			 first_error(&errs, line, sizeof(line)));
+		goto out;
+	}
+	desc = rs_sdcard_describe(&card);
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (!f)
+		abort();
+	fprintf(f, "%s (%s) will get %s (%zu bytes, %s, %s).", target, desc, b->sd_file,
+		fw->size, fw->mcu ? fw->mcu : b->mcu, fw->version ? fw->version : "version unknown");
+	for (size_t i = 0; i < remove.count; i++)
+		fprintf(f, " %s will be removed.", remove.items[i]);
+	fprintf(f, " Nothing else on the card changes.");
+	if (card.mountpoint)
+		fprintf(f, " It is mounted at %s; the file is written through it.", card.mountpoint);
+	if (rs_sdcard_is_large(&card))
+		fprintf(f, "\n\nThis card is larger than 32 GB: many bootloaders cannot read such "
+			   "cards. If the board does not take the firmware, use a card of 32 GB "
+			   "or less.");
+	fclose(f);
+out:
+	free(desc);
+	rs_strv_free(&remove);
+	rs_sdcard_close(&card);
+	rs_errors_clear(&errs);
+	return text;
+}
+
+static void on_progress(void *ud, enum rs_sd_step step, const char *detail)
+{
+	struct rs_strv *done = ud;
+	char *line = NULL;
+	switch (step) {
+	case RS_SD_STEP_REMOVE: line = rs_xasprintf("removed %s", detail); break;
+	case RS_SD_STEP_COPY: line = rs_xasprintf("copied to %s", detail); break;
+	case RS_SD_STEP_RENAME: line = rs_xasprintf("renamed to %s", detail); break;
+	case RS_SD_STEP_VERIFY: line = rs_xasprintf("read %s back", detail); break;
+	case RS_SD_STEP_DONE: break;
+	}
+	if (line)
+		rs_strv_push(done, line);
+	free(line);
+}
+
+void rs_sd_written_free(struct rs_sd_written *w)
+{
+	rs_strv_free(&w->done);
+	rs_strv_free(&w->steps);
+	w->verified[0] = '\0';
+}
+
+bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
+			bool utf8, struct rs_sd_written *out, char *problem, size_t len)
+{
+	struct rs_errors errs = { 0 };
+	struct rs_sdcard card = { 0 };
+	struct rs_sd_write_result res = { 0 };
+	char line[700];
+	rs_sd_written_free(out);
+	struct rs_sd_progress pr = { .fn = on_progress, .ud = &out->done };
+	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
+	if (st == RS_SD_OK)
+		st = rs_sd_write_firmware(&card, b, fw_path, &pr, &res, &errs);
+	if (st == RS_SD_OK) {
+		char hex[RS_SHA256_HEX_LEN];
+		rs_sha256_to_hex(res.sha256, hex);
+		snprintf(out->verified, sizeof(out->verified),
+			 "Verified: %s on the card matches (sha256 %.8s%s).", res.final_name, hex,
+			 utf8 ? "\u2026" : "...");
+		rs_sd_after_write_steps(b, card.mountpoint,
+					"Press c here: the card is checked as soon as it is back "
+					"in the reader.",
+					&out->steps);
+	} else {
+		snprintf(problem, len, "Not written: %s%s", first_error(&errs, line, sizeof(line)),
+			 st == RS_SD_GONE ? " Put the card back and try again; no half-written "
+					    "firmware was left under its final name."
+					  : "");
+	}
+	rs_sd_write_result_free(&res);
+	rs_sdcard_close(&card);
+	rs_errors_clear(&errs);
+	return st == RS_SD_OK;
+}
+
+enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_path,
+				      const char *target, char *msg, size_t len)
+{
+	struct rs_errors errs = { 0 };
+	struct rs_sdcard card = { 0 };
+	struct rs_sdcheck_result res;
+	char line[700];
+	enum rs_sd_verdict v = RS_SD_UNREADABLE;
+	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
+	if (st == RS_SD_OK)
+		st = rs_sd_check(&card, b, fw_path, &res, &errs);
+	if (st != RS_SD_OK) {
+		snprintf(msg, len, "Cannot read the card: %s", first_error(&errs, line, sizeof(line)));
+		goto out;
+	}
+	size_t n = 0;
+	add(msg, len, &n, "%s %s: %s.", res.flashed ? "Flashed." : "Not flashed.", target,
+	    res.summary);
+	if (res.flashed)
+		add(msg, len, &n, " Plug the USB cable back in; Enter finishes.");
+	for (unsigned k = 0; k < res.cause_count; k++)
+		add(msg, len, &n, "%s- %s", k ? "\n" : "\nLikely causes:\n", res.causes[k]);
+	v = res.flashed ? RS_SD_FLASHED : RS_SD_NOT_FLASHED;
+out:
+	rs_sdcard_close(&card);
+	rs_errors_clear(&errs);
+	return v;
+}

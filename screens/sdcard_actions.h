@@ -1,0 +1,40 @@
+/* What the SD card screen asks of the card writer (platform/sdwrite.h), with
+ * the results turned into the words the screen shows. No drawing here.
+ * Internal to screens/. */
+#ifndef RS_SCREENS_SDCARD_ACTIONS_H
+#define RS_SCREENS_SDCARD_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/board.h"
+#include "core/fwinfo.h"
+
+struct rs_sd_written {
+	char verified[160];   /* "Verified: firmware.bin on the card matches (sha256 ...)." */
+	struct rs_strv done;  /* what the write did, step by step */
+	struct rs_strv steps; /* what the user does next */
+};
+
+enum rs_sd_verdict { RS_SD_UNREADABLE, RS_SD_NOT_FLASHED, RS_SD_FLASHED };
+
+/* The firmware the firmware step leaves for b. *path is always set (caller
+ * frees); problem is "" when the file can be written, else what is wrong
+ * with it (missing, empty, built for another MCU) and what to do. */
+void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwinfo *fw,
+			   char *problem, size_t len);
+/* The confirmation text for writing fw to target: device, size, label, the
+ * file, what will be removed, warnings. NULL with problem set when the card
+ * cannot be written (not FAT, write-protected, unreadable). Caller frees. */
+char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
+			   const char *target, char *problem, size_t len);
+/* Writes and verifies; false with problem set. */
+bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
+			bool utf8, struct rs_sd_written *out, char *problem, size_t len);
+void rs_sd_written_free(struct rs_sd_written *w);
+/* Reads the card after the board had it; msg gets the verdict and the
+ * likely causes, or why the card could not be read. */
+enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_path,
+				      const char *target, char *msg, size_t len);
+
+#endif
