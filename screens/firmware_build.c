@@ -18,12 +18,12 @@
 #include "screens/firmware_text.h"
 #include "screens/wizard.h"
 #include "tui/dialog.h"
+#include "tui/logview.h"
 #include "tui/loop.h"
 #include "tui/progress.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
-#define LOG_LINES 400   /* kept in memory for the log view; the file has all */
 #define LOG_REDRAW_MS 100
 
 enum phase {
@@ -55,11 +55,8 @@ struct fwscreen {
 	struct rs_fwbuild *fb;
 	enum phase phase;
 	int fd_handle, timer_handle, fd; /* loop registrations, -1 when none */
-	char *log[LOG_LINES];
-	size_t log_next;        /* ring position of the next line */
-	unsigned long log_seq;  /* lines seen in this build */
+	struct rs_logview log;  /* the last lines; the log file has them all */
 	bool show_log;
-	int log_back;           /* lines scrolled back from the newest */
 	char *panel;            /* text once the build ended */
 	struct rs_pager pager;
 	enum ask ask;
@@ -79,30 +76,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void log_clear(struct fwscreen *s)
-{
-	for (size_t i = 0; i < LOG_LINES; i++) {
-		free(s->log[i]);
-		s->log[i] = NULL;
-	}
-	s->log_next = 0;
-	s->log_seq = 0;
-	s->log_back = 0;
-}
-
-/* The i-th newest line (0 = newest), or NULL. */
-static const char *log_line(const struct fwscreen *s, size_t i)
-{
-	if (i >= LOG_LINES || i >= s->log_seq)
-		return NULL;
-	return s->log[(s->log_next + LOG_LINES - 1 - i) % LOG_LINES];
-}
-
-static size_t log_count(const struct fwscreen *s)
-{
-	return s->log_seq < LOG_LINES ? (size_t)s->log_seq : LOG_LINES;
-}
-
 /* "  Compiling /home/pi/.cache/ratos-setup/<board>/out/src/x.o" is shown
  * as "  Compiling out/src/x.o": the long prefix would push the file name off
  * an 80-column screen. */
@@ -117,12 +90,7 @@ static char *shorten(const struct fwscreen *s, const char *line)
 static void on_line(void *ctx, const char *line)
 {
 	struct fwscreen *s = ctx;
-	free(s->log[s->log_next]);
-	s->log[s->log_next] = shorten(s, line);
-	s->log_next = (s->log_next + 1) % LOG_LINES;
-	s->log_seq++;
-	if (s->log_back) /* reading back: keep the same lines in view */
-		s->log_back++;
+	rs_logview_push(&s->log, shorten(s, line));
 }
 
 static void unregister(struct fwscreen *s)
@@ -154,7 +122,7 @@ static void ended(struct fwscreen *s)
 	unregister(s);
 	bool was_probe = s->phase == PH_PROBING;
 	if (was_probe)
-		log_clear(s); /* a few git lines: not a build log worth a view */
+		rs_logview_clear(&s->log); /* a few git lines: not a build log worth a view */
 	if (was_probe && r->step == RS_FWB_NOT_BUILT && s->build_after_probe) {
 		start(s, false, false);
 		return;
@@ -225,7 +193,7 @@ static void start(struct fwscreen *s, bool check_only, bool force)
 {
 	const struct rs_board *b = rs_wizard_board(s->wz);
 	drop_build(s);
-	log_clear(s);
+	rs_logview_clear(&s->log);
 	s->notice = NULL;
 	s->build_after_probe = false;
 	s->shown = (struct view){ 0 };
@@ -268,7 +236,7 @@ static void leave(void *st, void *ctx)
 	(void)ctx;
 	struct fwscreen *s = st;
 	drop_build(s);
-	log_clear(s);
+	rs_logview_clear(&s->log);
 	free(s->outdir);
 	s->outdir = NULL;
 	s->phase = PH_IDLE;
@@ -284,7 +252,7 @@ static void layout(void *st, void *ctx, int rows, int cols)
 
 static struct view current_view(const struct fwscreen *s)
 {
-	struct view v = { .phase = s->phase, .log_seq = s->show_log ? s->log_seq : 0, .eta = -1 };
+	struct view v = { .phase = s->phase, .log_seq = s->show_log ? s->log.seq : 0, .eta = -1 };
 	if (s->phase == PH_BUILDING && s->fb) {
 		struct rs_fwbuild_progress p;
 		rs_fwbuild_get_progress(s->fb, &p);
@@ -358,46 +326,6 @@ static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
 	rs_tui_put(w, 4, s->cols - rw - 1, rw, right);
 }
 
-/* The log box from row y to the row above the log path. */
-static void draw_log(struct fwscreen *s, WINDOW *w, int y, int h)
-{
-	if (h < 3)
-		return;
-	rs_box_draw(w, y, 0, h, s->cols, s->log_back ? "Log (l hides, Up/Down scroll, End newest)"
-						       : "Log (l hides, Up/Down scroll)");
-	int inner = h - 2;
-	size_t n = log_count(s);
-	if ((size_t)s->log_back + (size_t)inner > n)
-		s->log_back = n > (size_t)inner ? (int)(n - (size_t)inner) : 0;
-	for (int i = 0; i < inner; i++) {
-		const char *l = log_line(s, (size_t)s->log_back + (size_t)(inner - 1 - i));
-		if (l)
-			rs_tui_put(w, y + 1 + i, 2, s->cols - 4, l);
-	}
-}
-
-static void draw_ask(struct fwscreen *s, WINDOW *w)
-{
-	int wd = s->cols - 8 < 64 ? s->cols - 8 : 64;
-	int tl = rs_text_lines(s->dialog.text, wd - 4);
-	int h = tl + 4, y = (s->rows - h) / 2, x = (s->cols - wd) / 2;
-	rs_box_draw(w, y, x, h, wd, s->dialog.title);
-	rs_text_draw(w, y + 1, x + 2, wd - 4, tl, 0, s->dialog.text);
-	const char *no = s->dialog.no_label, *yes = s->dialog.yes_label;
-	int bx = x + wd - 2 - (rs_tui_width(no) + rs_tui_width(yes) + 11);
-	attr_t sel = rs_tui_style(RS_STYLE_SELECTED);
-	wmove(w, y + h - 2, bx);
-	if (!s->dialog.yes_selected)
-		wattron(w, sel);
-	wprintw(w, "[ %s ]", no);
-	wattroff(w, sel);
-	waddstr(w, "   ");
-	if (s->dialog.yes_selected)
-		wattron(w, sel);
-	wprintw(w, "[ %s ]", yes);
-	wattroff(w, sel);
-}
-
 static int panel_top(void) { return 3; }
 static int panel_height(const struct fwscreen *s) { return s->rows - panel_top() - 1; }
 
@@ -415,7 +343,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	if (s->phase == PH_BUILDING) {
 		draw_progress(s, w, &v);
 		if (s->show_log)
-			draw_log(s, w, 6, bottom - 6);
+			rs_logview_draw(&s->log, w, 6, 0, bottom - 6, s->cols);
 		else
 			rs_tui_put(w, 6, 1, s->cols - 2, "l shows the build output.");
 		if (s->log_pretty[0]) {
@@ -423,8 +351,8 @@ static void draw(void *st, void *ctx, WINDOW *w)
 			snprintf(line, sizeof(line), "Log file: %s", s->log_pretty);
 			rs_tui_put(w, bottom, 1, s->cols - 2, line);
 		}
-	} else if (s->show_log && log_count(s)) {
-		draw_log(s, w, panel_top(), bottom - panel_top());
+	} else if (s->show_log && rs_logview_count(&s->log)) {
+		rs_logview_draw(&s->log, w, panel_top(), 0, bottom - panel_top(), s->cols);
 		rs_tui_put(w, bottom, 1, s->cols - 2, "l returns to the result.");
 	} else if (s->phase == PH_PROBING) {
 		rs_tui_put(w, panel_top(), 1, s->cols - 2,
@@ -442,7 +370,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));
 	}
 	if (s->ask != ASK_NONE)
-		draw_ask(s, w);
+		rs_dialog_draw_in(&s->dialog, w, -1);
 }
 
 /* Called on every loop wake-up that is not a key: redraw only when what
@@ -517,7 +445,7 @@ static bool has_log(void *st, void *ctx)
 {
 	(void)ctx;
 	struct fwscreen *s = st;
-	return not_asking(s) && (s->phase == PH_BUILDING || log_count(s) > 0);
+	return not_asking(s) && (s->phase == PH_BUILDING || rs_logview_count(&s->log) > 0);
 }
 
 static bool can_scroll(void *st, void *ctx)
@@ -575,7 +503,7 @@ static enum rs_key_result key_log(void *st, void *ctx, int key)
 	struct fwscreen *s = st;
 	s->notice = NULL;
 	s->show_log = !s->show_log;
-	s->log_back = 0;
+	s->log.back = 0;
 	return RS_KEY_HANDLED;
 }
 
@@ -584,27 +512,12 @@ static enum rs_key_result key_scroll(void *st, void *ctx, int key)
 	(void)ctx;
 	struct fwscreen *s = st;
 	s->notice = NULL;
-	if (!s->show_log || (s->phase != PH_BUILDING && !log_count(s))) {
+	if (!s->show_log || (s->phase != PH_BUILDING && !rs_logview_count(&s->log))) {
 		int total = s->panel ? rs_text_lines(s->panel, s->cols - 4) : 0;
 		return rs_pager_key(&s->pager, key, total, panel_height(s)) ? RS_KEY_HANDLED
 									     : RS_KEY_IGNORED;
 	}
-	int page = s->rows - 10 > 1 ? s->rows - 10 : 1;
-	int n = (int)log_count(s);
-	switch (key) {
-	case KEY_UP: case 'k': s->log_back++; break;
-	case KEY_DOWN: case 'j': s->log_back--; break;
-	case KEY_PPAGE: s->log_back += page; break;
-	case KEY_NPAGE: s->log_back -= page; break;
-	case KEY_HOME: s->log_back = n; break;
-	case KEY_END: s->log_back = 0; break;
-	default: return RS_KEY_IGNORED;
-	}
-	if (s->log_back < 0)
-		s->log_back = 0;
-	if (s->log_back > n)
-		s->log_back = n; /* draw_log trims to what fits */
-	return RS_KEY_HANDLED;
+	return rs_logview_key(&s->log, key, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static enum rs_key_result ask(struct fwscreen *s, enum ask what)
