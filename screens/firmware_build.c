@@ -304,7 +304,7 @@ static void draw_header(struct fwscreen *s, WINDOW *w, const struct rs_board *b)
 
 static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
 {
-	char line[512], el[16], eta[16];
+	char line[512], el[32], eta[32];
 	if (v->step == RS_FWB_COMPILE && v->total) {
 		rs_progress_draw_unit(w, 3, 1, s->cols - 2, v->done, v->total, "objects");
 		snprintf(line, sizeof(line), "Compiling %s", v->current[0] ? v->current : "...");
@@ -314,7 +314,7 @@ static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
 		line[0] = '\0';
 	}
 	rs_fwtext_clock(v->elapsed, el, sizeof(el));
-	char right[64];
+	char right[96];
 	if (v->eta >= 0) {
 		rs_fwtext_clock(v->eta, eta, sizeof(eta));
 		snprintf(right, sizeof(right), "elapsed %s   about %s left", el, eta);

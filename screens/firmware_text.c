@@ -23,12 +23,12 @@ void rs_fwtext_target(const struct rs_board *b, char *buf, size_t len)
 
 void rs_fwtext_clock(long seconds, char *buf, size_t len)
 {
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds >= 3600)
-		snprintf(buf, len, "%ld:%02ld:%02ld", seconds / 3600, seconds / 60 % 60, seconds % 60);
+	/* Clamped, so the text always fits the callers' buffers. */
+	unsigned s = seconds < 0 ? 0u : seconds > 359999 ? 359999u : (unsigned)seconds;
+	if (s >= 3600)
+		snprintf(buf, len, "%u:%02u:%02u", s / 3600 % 100, s / 60 % 60, s % 60);
 	else
-		snprintf(buf, len, "%ld:%02ld", seconds / 60, seconds % 60);
+		snprintf(buf, len, "%u:%02u", s / 60 % 60, s % 60);
 }
 
 static void thousands(size_t v, char *buf, size_t len)
@@ -160,7 +160,7 @@ static void how_to_flash(FILE *f, const struct rs_board *b, const struct rs_fwbu
 static void built(FILE *f, const struct rs_board *b, const struct rs_fwbuild_result *r,
 		  const char *next_title)
 {
-	char size[32], clock[16];
+	char size[32], clock[32];
 	thousands(r->size, size, sizeof(size));
 	if (r->step == RS_FWB_DONE) {
 		rs_fwtext_clock((long)(r->seconds + 0.5), clock, sizeof(clock));

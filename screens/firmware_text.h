@@ -13,7 +13,7 @@
 /* "stm32f429xx, 32 KiB bootloader, 8 MHz crystal, USB on PA11/PA12". */
 void rs_fwtext_target(const struct rs_board *b, char *buf, size_t len);
 
-/* m:ss, or h:mm:ss from an hour on. */
+/* m:ss, or h:mm:ss from an hour on (at most 99:59:59); len >= 32. */
 void rs_fwtext_clock(long seconds, char *buf, size_t len);
 
 /* The panel for a finished build, '\n'-separated paragraphs; next_title is
