@@ -82,7 +82,8 @@ const struct rs_hw_list *rs_wizard_hw_list(const struct rs_wizard *w)
 
 unsigned long rs_wizard_hw_generation(const struct rs_wizard *w)
 {
-	return w->hw.disc ? rs_discovery_generation(w->hw.disc) : 0;
+	/* +1: a list that appears (discovery starting) is a change from none. */
+	return w->hw.disc ? rs_discovery_generation(w->hw.disc) + 1 : 0;
 }
 
 /* Marks and matched devices per catalog board, once per list generation. */

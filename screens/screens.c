@@ -123,10 +123,21 @@ static void on_step(void *ctx, const char *screen_id)
 	if (w->resume_offered)
 		return;
 	snprintf(w->st.step, sizeof(w->st.step), "%s", screen_id);
+	char *text = rs_wizard_state_serialize(&w->st);
+	if (w->last_saved && strcmp(text, w->last_saved) == 0) {
+		free(text);
+		return;
+	}
 	struct rs_errors errs = { 0 };
 	w->save_problem[0] = '\0';
-	if (!rs_state_file_save(&w->st, &errs) && errs.count)
+	if (rs_state_file_save(&w->st, &errs)) {
+		free(w->last_saved);
+		w->last_saved = text;
+		text = NULL;
+	} else if (errs.count) {
 		rs_error_format(&errs.items[0], w->save_problem, sizeof(w->save_problem));
+	}
+	free(text);
 	rs_errors_clear(&errs);
 }
 
@@ -162,6 +173,25 @@ static void load_saved(struct rs_wizard *w, bool reset)
 	rs_errors_clear(&errs);
 }
 
+#define START_SCREEN "welcome"
+
+struct late_start {
+	struct rs_wizard *w;
+	const struct rs_wizard_options *opts;
+	struct rs_discovery_config dcfg;
+};
+
+/* Runs once, right after the first frame: the slow look-arounds. */
+static bool start_looking(void *data)
+{
+	struct late_start *ls = data;
+	struct rs_wizard *w = ls->w;
+	w->klipper_found = rs_klipper_tree_find(ls->opts->klipper_dir, &w->klipper);
+	rs_wizard_hw_start(w, ls->opts->discovery, &ls->dcfg);
+	w->started = true;
+	return true;
+}
+
 int rs_wizard_run(const struct rs_wizard_options *opts)
 {
 	struct rs_wizard w = { .cat = opts->catalog,
@@ -170,23 +200,30 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 			       .klipper_dir = opts->klipper_dir };
 	rs_wizard_state_init(&w.st);
 	w.state_path = rs_state_file_path();
-	w.klipper_found = rs_klipper_tree_find(opts->klipper_dir, &w.klipper);
 	load_saved(&w, opts->reset);
+	/* A fresh start has nothing worth writing until the welcome screen is
+	 * left (a write costs two fsyncs: milliseconds on a Pi's SD card). */
+	if (!w.resume_offered) {
+		struct rs_wizard_state first = w.st;
+		snprintf(first.step, sizeof(first.step), "%s", START_SCREEN);
+		w.last_saved = rs_wizard_state_serialize(&first);
+	}
 
 	char why[256];
 	if (!rs_tui_init(why, sizeof(why))) {
 		fprintf(stderr, "ratos-setup: %s\n", why);
-		rs_klipper_tree_free(&w.klipper);
 		free(w.state_path);
+		free(w.last_saved);
 		return 1;
 	}
-	struct rs_discovery_config dcfg = { .mountinfo_path = opts->mountinfo };
-	rs_wizard_hw_start(&w, opts->discovery, &dcfg);
+	struct late_start ls = { .w = &w, .opts = opts,
+				 .dcfg = { .mountinfo_path = opts->mountinfo } };
+	rs_loop_add_timer(0, false, start_looking, &ls);
 	struct rs_manager_config cfg = {
 		.screens = wizard_screens,
 		.count = sizeof(wizard_screens) / sizeof(wizard_screens[0]),
 		.ctx = &w,
-		.start_id = "welcome",
+		.start_id = START_SCREEN,
 		.subtitle = subtitle,
 		.on_step = on_step,
 		.jump_target = jump_target,
@@ -194,7 +231,8 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	int signo = 0;
 	enum rs_manager_end end = rs_manager_run(&cfg, &signo);
 	rs_tui_done();
-	rs_wizard_hw_stop(&w);
+	if (w.started)
+		rs_wizard_hw_stop(&w);
 
 	int rc = 0;
 	if (end == RS_END_SIGNAL) {
@@ -210,5 +248,6 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	}
 	rs_klipper_tree_free(&w.klipper);
 	free(w.state_path);
+	free(w.last_saved);
 	return rc;
 }

@@ -120,15 +120,20 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	y += rs_text_draw(w, y, 2, width, 7, 0, intro) + 1;
 
 	char line[600];
-	if (wz->klipper_found) {
+	if (!wz->started) {
+		field(w, y++, width, "Klipper", "looking...");
+		field(w, y++, width, "Devices", "looking...");
+	} else if (wz->klipper_found) {
 		snprintf(line, sizeof(line), "%s  %s", wz->klipper.path,
 			 wz->klipper.version ? wz->klipper.version : "(version unknown: not a git tree)");
 	} else {
 		snprintf(line, sizeof(line),
 			 "none found in ~/klipper (the firmware step needs one)");
 	}
-	field(w, y++, width, "Klipper", line);
-	y = draw_hw(w, wz, y, width);
+	if (wz->started) {
+		field(w, y++, width, "Klipper", line);
+		y = draw_hw(w, wz, y, width);
+	}
 	size_t rejected = wz->cat->errors.count;
 	snprintf(line, sizeof(line), "%zu boards and %zu drivers loaded%s", wz->cat->board_count,
 		 wz->cat->driver_count,

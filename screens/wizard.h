@@ -21,11 +21,17 @@ struct rs_wizard {
 	char save_problem[512];  /* why the last save failed, or "" */
 	struct rs_klipper_tree klipper;
 	bool klipper_found;
+	/* The Klipper tree and the devices are looked at just after the first
+	 * frame is on the screen (git and udev take longer than drawing it). */
+	bool started;
 	const char *klipper_dir; /* --klipper, or NULL for ~/klipper */
 	const char *preselect_id;
 	const char *connected_id;
 	const char *jump_to;
 	char *state_path;
+	/* What the state file holds now, to skip writes (and their fsyncs) that
+	 * would change nothing. */
+	char *last_saved;
 	struct rs_wizard_hw hw; /* what is plugged in (screens/hw.h) */
 };
 
