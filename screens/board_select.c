@@ -10,6 +10,7 @@
 #include "screens/wizard.h"
 #include "tui/dialog.h"
 #include "tui/list.h"
+#include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -29,7 +30,15 @@ struct board_screen {
 	struct rs_list list;
 	char filter[FILTER_MAX + 1];
 	int height, width, list_w;
+	/* The board in the side panel. It follows the cursor once the cursor
+	 * rests for PANEL_DELAY_MS: while an arrow key repeats, redrawing the
+	 * panel for every board passed would send ~170 bytes a step over a
+	 * serial console or SSH for text nobody reads. */
+	const struct rs_board *shown;
+	int panel_timer; /* loop timer handle, -1 when none */
 };
+
+#define PANEL_DELAY_MS 50
 
 static bool contains_ci(const char *hay, const char *needle)
 {
@@ -90,6 +99,7 @@ static void rebuild(struct board_screen *s, const char *keep_id)
 	s->list.selectable = row_selectable;
 	s->list.top = 0;
 	rs_list_select(&s->list, keep != (size_t)-1 ? keep : 0);
+	s->shown = current(s);
 }
 
 static void enter(void *st, void *ctx)
@@ -97,6 +107,7 @@ static void enter(void *st, void *ctx)
 	struct board_screen *s = st;
 	struct rs_wizard *w = ctx;
 	s->wz = w;
+	s->panel_timer = -1;
 	/* A board chosen earlier wins; else what is plugged in (as it is now). */
 	const struct rs_board *best = rs_wizard_hw_best(w);
 	const char *keep = w->st.board[0] ? w->st.board
@@ -108,10 +119,26 @@ static void enter(void *st, void *ctx)
 	rebuild(s, keep);
 }
 
+static void stop_panel_timer(struct board_screen *s)
+{
+	if (s->panel_timer >= 0)
+		rs_loop_remove_timer(s->panel_timer);
+	s->panel_timer = -1;
+}
+
+static bool show_current(void *data)
+{
+	struct board_screen *s = data;
+	s->panel_timer = -1;
+	s->shown = current(s);
+	return true;
+}
+
 static void leave(void *st, void *ctx)
 {
 	(void)ctx;
 	struct board_screen *s = st;
+	stop_panel_timer(s);
 	/* Rows point into the catalog; rebuilt on every entry. */
 	free(s->rows);
 	s->rows = NULL;
@@ -260,7 +287,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	else
 		snprintf(title, sizeof(title), "Boards (type to filter)");
 	rs_box_draw(w, 0, 0, s->height, s->list_w, title);
-	draw_panel(s, w, current(s));
+	draw_panel(s, w, s->shown);
 	if (!current(s)) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "No board matches \"%s\". Backspace edits the filter, "
@@ -275,7 +302,14 @@ static enum rs_key_result key_move(void *st, void *ctx, int key)
 {
 	(void)ctx;
 	struct board_screen *s = st;
-	return rs_list_key(&s->list, key) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	if (!rs_list_key(&s->list, key))
+		return RS_KEY_IGNORED;
+	stop_panel_timer(s);
+	if (current(s) != s->shown)
+		s->panel_timer = rs_loop_add_timer(PANEL_DELAY_MS, false, show_current, s);
+	if (s->panel_timer < 0) /* no timer slot: show it now */
+		s->shown = current(s);
+	return RS_KEY_HANDLED;
 }
 
 static enum rs_key_result key_choose(void *st, void *ctx, int key)

@@ -65,9 +65,13 @@ static void resize(struct rs_manager *m)
 	m->too_small = m->rows < RS_TUI_MIN_ROWS || m->cols < RS_TUI_MIN_COLS;
 	if (m->too_small)
 		return;
-	if (!m->body)
+	if (!m->body) {
 		m->body = newwin(m->rows - 2, m->cols, 1, 0);
-	else {
+		/* The cursor is hidden: do not spend bytes parking it after each
+		 * update (8 of the ~40 a cursor move in a list costs). */
+		if (m->body)
+			leaveok(m->body, TRUE);
+	} else {
 		wresize(m->body, m->rows - 2, m->cols);
 		mvwin(m->body, 1, 0);
 	}

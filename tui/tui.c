@@ -176,6 +176,7 @@ bool rs_tui_init(char *why, size_t why_len)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	leaveok(stdscr, TRUE); /* hidden cursor: never move it back after an update */
 	setup_styles();
 	return true;
 }
