@@ -85,6 +85,24 @@ static char *default_firmware(const struct rs_board *b)
 	return p;
 }
 
+/* What write and check start from: the board, which must flash from a
+ * card, and the firmware (--file, else the one the build installs). NULL
+ * with *rc set when there is no such board. Caller frees *fw. */
+static const struct rs_board *board_and_firmware(struct rs_app *app, const struct sd_opts *o,
+						 struct rs_errors *errs, char **fw, int *rc)
+{
+	const struct rs_board *b = rs_app_board(app, o->board);
+	if (!b)
+		return NULL;
+	enum rs_sd_status st = rs_sd_board_check(b, errs);
+	if (st != RS_SD_OK) {
+		*rc = rs_sd_report_fail(o->json, st, errs, RS_EXIT_USAGE);
+		return NULL;
+	}
+	*fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
+	return b;
+}
+
 static bool ask_yes(const char *question)
 {
 	fprintf(stderr, "%s [y/N] ", question);
@@ -106,14 +124,9 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	enum rs_sd_status st;
 	int rc = RS_EXIT_USAGE;
 
-	const struct rs_board *b = rs_app_board(app, o->board);
+	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
-	if ((st = rs_sd_board_check(b, &errs)) != RS_SD_OK) {
-		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);
-		goto out;
-	}
-	fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	if ((st = rs_sd_firmware_check(b, fw, &info, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
@@ -186,16 +199,11 @@ static int cmd_check(struct rs_app *app, const struct sd_opts *o)
 	enum rs_sd_status st;
 	int rc = RS_EXIT_USAGE;
 
-	const struct rs_board *b = rs_app_board(app, o->board);
+	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
-	if ((st = rs_sd_board_check(b, &errs)) != RS_SD_OK) {
-		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);
-		goto out;
-	}
 	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, true)))
 		goto out;
-	fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK ||
 	    (st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);

@@ -24,6 +24,15 @@ static void json_errors(struct rs_json *j, const struct rs_errors *errs)
 	rs_json_array_end(j);
 }
 
+static void json_strings(struct rs_json *j, const char *key, const char *const *items, size_t n)
+{
+	rs_json_key(j, key);
+	rs_json_array_begin(j);
+	for (size_t i = 0; i < n; i++)
+		rs_json_string(j, items[i]);
+	rs_json_array_end(j);
+}
+
 int rs_sd_report_fail(bool json, enum rs_sd_status st, const struct rs_errors *errs, int rc)
 {
 	if (!json) {
@@ -90,16 +99,9 @@ void rs_sd_report_written(bool json, const struct rs_board *b, const struct rs_s
 		rs_json_kv_uint(&j, "bytes", res->bytes);
 		rs_json_kv_string(&j, "sha256", hex);
 		rs_json_kv_bool(&j, "verified", res->verified);
-		rs_json_key(&j, "removed");
-		rs_json_array_begin(&j);
-		for (size_t i = 0; i < res->removed.count; i++)
-			rs_json_string(&j, res->removed.items[i]);
-		rs_json_array_end(&j);
-		rs_json_key(&j, "steps");
-		rs_json_array_begin(&j);
-		for (size_t i = 0; i < st.count; i++)
-			rs_json_string(&j, st.items[i]);
-		rs_json_array_end(&j);
+		json_strings(&j, "removed", (const char *const *)res->removed.items,
+			     res->removed.count);
+		json_strings(&j, "steps", (const char *const *)st.items, st.count);
 		rs_json_object_end(&j);
 		rs_json_finish(&j);
 	} else {
@@ -127,11 +129,7 @@ void rs_sd_report_checked(bool json, const struct rs_board *b, const struct rs_s
 		rs_json_kv_bool(&j, "flashed", res->flashed);
 		rs_json_kv_bool(&j, "compared", res->compared);
 		rs_json_kv_string(&j, "summary", res->summary);
-		rs_json_key(&j, "causes");
-		rs_json_array_begin(&j);
-		for (unsigned i = 0; i < res->cause_count; i++)
-			rs_json_string(&j, res->causes[i]);
-		rs_json_array_end(&j);
+		json_strings(&j, "causes", res->causes, res->cause_count);
 		rs_json_object_end(&j);
 		rs_json_finish(&j);
 		return;
