@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include "app/commands.h"
-#include "core/hw.h"
-#include "core/json_out.h"
+#include "app/sd_device.h"
+#include "app/sd_report.h"
 #include "core/xalloc.h"
-#include "platform/discovery.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -71,105 +70,6 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 	return RS_EXIT_OK;
 }
 
-static void list_cards(const struct rs_hw_card *const *cards, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char size[32];
-		const struct rs_hw_part *p = rs_hw_card_target_part(cards[i]);
-		rs_sd_format_size(p && p->size ? p->size : cards[i]->size, size, sizeof(size));
-		fprintf(stderr, "  %-12s %s %s, %s%s\n", rs_hw_card_target(cards[i]),
-			cards[i]->vendor ? cards[i]->vendor : "", cards[i]->model ? cards[i]->model : "",
-			size, cards[i]->refusal == RS_CARD_READ_ONLY ? ", write-protected" : "");
-	}
-}
-
-/* The card to use: --device, else the one card discovery offers. A card is
- * never picked when there is a choice to make. check also takes a
- * write-protected card (it only reads). Caller frees. */
-static char *choose_device(const struct sd_opts *o, bool reading)
-{
-	if (o->device)
-		return rs_xstrdup(o->device);
-	char *why = NULL, *dev = NULL;
-	struct rs_discovery_config cfg = { .mountinfo_path = o->mountinfo };
-	struct rs_discovery *d = rs_discovery_open(&cfg, &why);
-	if (!d) {
-		fprintf(stderr, "ratos-setup sdcard: cannot look for cards (%s); pass --device with "
-				"the card's partition (e.g. --device /dev/sda1) or an image file\n",
-			why ? why : "unknown error");
-		free(why);
-		return NULL;
-	}
-	const struct rs_hw_list *l = rs_discovery_list(d);
-	const struct rs_hw_card **ok = rs_xcalloc(l->card_count + 1, sizeof(*ok));
-	const struct rs_hw_card **ro = rs_xcalloc(l->card_count + 1, sizeof(*ro));
-	size_t n_ok = 0, n_ro = 0;
-	for (size_t i = 0; i < l->card_count; i++) {
-		if (l->cards[i].refusal == RS_CARD_OK)
-			ok[n_ok++] = &l->cards[i];
-		else if (l->cards[i].refusal == RS_CARD_READ_ONLY)
-			ro[n_ro++] = &l->cards[i];
-	}
-	if (reading)
-		for (size_t i = 0; i < n_ro; i++)
-			ok[n_ok++] = ro[i];
-	if (n_ok == 1) {
-		dev = rs_xstrdup(rs_hw_card_target(ok[0]));
-		fprintf(stderr, "Using %s, the only SD card in a card reader.\n", dev);
-	} else if (n_ok > 1) {
-		fprintf(stderr, "ratos-setup sdcard: %zu SD cards found; pass --device with the one "
-				"to use:\n", n_ok);
-		list_cards(ok, n_ok);
-	} else {
-		fprintf(stderr, "ratos-setup sdcard: no SD card found in a card reader. Insert the "
-				"card into a USB card reader on the Pi, or pass --device with the card's "
-				"partition or an image file.\n");
-		if (n_ro) {
-			fprintf(stderr, "Write-protected (slide the lock switch away from LOCK):\n");
-			list_cards(ro, n_ro);
-		}
-	}
-	free(ok);
-	free(ro);
-	rs_discovery_close(d);
-	return dev;
-}
-
-static void print_errors(const struct rs_errors *errs)
-{
-	char line[1024];
-	for (size_t i = 0; i < errs->count; i++)
-		fprintf(stderr, "ratos-setup: %s\n", rs_error_format(&errs->items[i], line, sizeof(line)));
-}
-
-static void json_errors(struct rs_json *j, const struct rs_errors *errs)
-{
-	char line[1024];
-	rs_json_key(j, "messages");
-	rs_json_array_begin(j);
-	for (size_t i = 0; i < errs->count; i++)
-		rs_json_string(j, rs_error_format(&errs->items[i], line, sizeof(line)));
-	rs_json_array_end(j);
-}
-
-/* Failure: the messages on stderr, or one JSON document on stdout. */
-static int fail(const struct sd_opts *o, enum rs_sd_status st, const struct rs_errors *errs, int rc)
-{
-	if (!o->json) {
-		print_errors(errs);
-		return rc;
-	}
-	struct rs_json j;
-	rs_json_init(&j, stdout);
-	rs_json_object_begin(&j);
-	rs_json_kv_bool(&j, "ok", false);
-	rs_json_kv_string(&j, "error", rs_sd_status_name(st));
-	json_errors(&j, errs);
-	rs_json_object_end(&j);
-	rs_json_finish(&j);
-	return rc;
-}
-
 /* A card that cannot be read is a usage error (2); the system disk is a
  * refusal (1). */
 static int open_exit(enum rs_sd_status st)
@@ -185,6 +85,24 @@ static char *default_firmware(const struct rs_board *b)
 	return p;
 }
 
+/* What write and check start from: the board, which must flash from a
+ * card, and the firmware (--file, else the one the build installs). NULL
+ * with *rc set when there is no such board. Caller frees *fw. */
+static const struct rs_board *board_and_firmware(struct rs_app *app, const struct sd_opts *o,
+						 struct rs_errors *errs, char **fw, int *rc)
+{
+	const struct rs_board *b = rs_app_board(app, o->board);
+	if (!b)
+		return NULL;
+	enum rs_sd_status st = rs_sd_board_check(b, errs);
+	if (st != RS_SD_OK) {
+		*rc = rs_sd_report_fail(o->json, st, errs, RS_EXIT_USAGE);
+		return NULL;
+	}
+	*fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
+	return b;
+}
+
 static bool ask_yes(const char *question)
 {
 	fprintf(stderr, "%s [y/N] ", question);
@@ -193,79 +111,6 @@ static bool ask_yes(const char *question)
 	if (!fgets(answer, sizeof(answer), stdin))
 		return false;
 	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-/* The board's steps after a successful write. */
-static void steps(const struct rs_board *b, const struct rs_sdcard *c, struct rs_strv *out)
-{
-	char *check = rs_xasprintf("Run: ratos-setup sdcard check --board %s --device %s", b->id,
-				   c->path);
-	rs_sd_after_write_steps(b, c->mountpoint, check, out);
-	free(check);
-}
-
-static void progress(void *ud, enum rs_sd_step step, const char *detail)
-{
-	(void)ud;
-	switch (step) {
-	case RS_SD_STEP_REMOVE: printf("  removing old %s\n", detail); break;
-	case RS_SD_STEP_COPY: printf("  copying to %s\n", detail); break;
-	case RS_SD_STEP_RENAME: printf("  renaming to %s\n", detail); break;
-	case RS_SD_STEP_VERIFY: printf("  reading %s back (SHA-256)\n", detail); break;
-	case RS_SD_STEP_DONE: break;
-	}
-	fflush(stdout);
-}
-
-static int print_written(const struct sd_opts *o, const struct rs_board *b,
-			 const struct rs_sdcard *c, const char *fw, const struct rs_fwinfo *info,
-			 const struct rs_sd_write_result *res, bool large)
-{
-	char hex[RS_SHA256_HEX_LEN];
-	rs_sha256_to_hex(res->sha256, hex);
-	struct rs_strv st = { 0 };
-	steps(b, c, &st);
-	if (o->json) {
-		struct rs_json j;
-		rs_json_init(&j, stdout);
-		rs_json_object_begin(&j);
-		rs_json_kv_bool(&j, "ok", true);
-		rs_json_kv_string(&j, "board", b->id);
-		rs_json_kv_string(&j, "device", c->path);
-		rs_json_kv_uint(&j, "offset", c->offset);
-		rs_json_kv_string(&j, "filesystem", rs_fs_kind_name(c->fs.kind));
-		rs_json_kv_string(&j, "label", c->fs.label);
-		rs_json_kv_bool(&j, "via_mount", res->via_mount);
-		rs_json_kv_bool(&j, "large_card", large);
-		rs_json_kv_string(&j, "firmware", fw);
-		rs_json_kv_string(&j, "firmware_version", info->version);
-		rs_json_kv_string(&j, "mcu", info->mcu);
-		rs_json_kv_string(&j, "file", res->final_name);
-		rs_json_kv_uint(&j, "bytes", res->bytes);
-		rs_json_kv_string(&j, "sha256", hex);
-		rs_json_kv_bool(&j, "verified", res->verified);
-		rs_json_key(&j, "removed");
-		rs_json_array_begin(&j);
-		for (size_t i = 0; i < res->removed.count; i++)
-			rs_json_string(&j, res->removed.items[i]);
-		rs_json_array_end(&j);
-		rs_json_key(&j, "steps");
-		rs_json_array_begin(&j);
-		for (size_t i = 0; i < st.count; i++)
-			rs_json_string(&j, st.items[i]);
-		rs_json_array_end(&j);
-		rs_json_object_end(&j);
-		rs_json_finish(&j);
-	} else {
-		printf("Wrote %s (%llu bytes, %s) to %s and read it back: identical (SHA-256 %s).\n",
-		       res->final_name, (unsigned long long)res->bytes,
-		       info->version ? info->version : "unknown version", c->path, hex);
-		printf("\nNext steps:\n");
-		for (size_t i = 0; i < st.count; i++)
-			printf("  %zu. %s\n", i + 1, st.items[i]);
-	}
-	rs_strv_free(&st);
-	return RS_EXIT_OK;
 }
 
 static int cmd_write(struct rs_app *app, const struct sd_opts *o)
@@ -279,26 +124,21 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	enum rs_sd_status st;
 	int rc = RS_EXIT_USAGE;
 
-	const struct rs_board *b = rs_app_board(app, o->board);
+	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
-	if ((st = rs_sd_board_check(b, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_USAGE);
-		goto out;
-	}
-	fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	if ((st = rs_sd_firmware_check(b, fw, &info, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_FAIL);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
-	if (!(dev = choose_device(o, false)))
+	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, false)))
 		goto out;
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, open_exit(st));
+		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}
 	if ((st = rs_sdcard_check_writable(&card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_FAIL);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
 	bool large = rs_sdcard_is_large(&card);
@@ -314,7 +154,7 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 			goto out;
 		}
 		if ((st = rs_sd_plan(&card, b, &remove, &errs)) != RS_SD_OK) {
-			rc = fail(o, st, &errs, RS_EXIT_FAIL);
+			rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 			goto out;
 		}
 		for (size_t i = 0; i < remove.count; i++)
@@ -331,12 +171,13 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	if (!o->json)
 		printf("Writing %s to %s (%s)%s\n", b->sd_file, dev, desc,
 		       card.mountpoint ? " through its mount point" : "");
-	struct rs_sd_progress pr = { .fn = o->json ? NULL : progress };
+	struct rs_sd_progress pr = { .fn = o->json ? NULL : rs_sd_report_progress };
 	if ((st = rs_sd_write_firmware(&card, b, fw, &pr, &res, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_FAIL);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
-	rc = print_written(o, b, &card, fw, &info, &res, large);
+	rs_sd_report_written(o->json, b, &card, fw, &info, &res, large);
+	rc = RS_EXIT_OK;
 out:
 	rs_sd_write_result_free(&res);
 	rs_strv_free(&remove);
@@ -358,50 +199,18 @@ static int cmd_check(struct rs_app *app, const struct sd_opts *o)
 	enum rs_sd_status st;
 	int rc = RS_EXIT_USAGE;
 
-	const struct rs_board *b = rs_app_board(app, o->board);
+	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
-	if ((st = rs_sd_board_check(b, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_USAGE);
+	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, true)))
 		goto out;
-	}
-	if (!(dev = choose_device(o, true)))
-		goto out;
-	fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK ||
 	    (st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_USAGE);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);
 		goto out;
 	}
 	rc = res.flashed ? RS_EXIT_OK : RS_EXIT_FAIL;
-	if (o->json) {
-		struct rs_json j;
-		rs_json_init(&j, stdout);
-		rs_json_object_begin(&j);
-		rs_json_kv_bool(&j, "ok", true);
-		rs_json_kv_string(&j, "board", b->id);
-		rs_json_kv_string(&j, "device", card.path);
-		rs_json_kv_string(&j, "state", rs_sdcheck_state_name(res.state));
-		rs_json_kv_bool(&j, "flashed", res.flashed);
-		rs_json_kv_bool(&j, "compared", res.compared);
-		rs_json_kv_string(&j, "summary", res.summary);
-		rs_json_key(&j, "causes");
-		rs_json_array_begin(&j);
-		for (unsigned i = 0; i < res.cause_count; i++)
-			rs_json_string(&j, res.causes[i]);
-		rs_json_array_end(&j);
-		rs_json_object_end(&j);
-		rs_json_finish(&j);
-		goto out;
-	}
-	printf("%s: %s.\n", card.path, res.summary);
-	if (res.flashed && !res.compared)
-		printf("(The firmware it was built from, %s, was not there to compare with.)\n", fw);
-	if (res.cause_count) {
-		printf("Likely causes:\n");
-		for (unsigned i = 0; i < res.cause_count; i++)
-			printf("  - %s\n", res.causes[i]);
-	}
+	rs_sd_report_checked(o->json, b, &card, fw, &res);
 out:
 	rs_sdcard_close(&card);
 	rs_errors_clear(&errs);
@@ -423,11 +232,11 @@ static int cmd_format(const struct sd_opts *o)
 		return RS_EXIT_USAGE;
 	}
 	if ((st = rs_sdcard_open(o->device, &card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, open_exit(st));
+		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}
 	if ((st = rs_sd_format_allowed(&card, &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_FAIL);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
 	desc = rs_sdcard_describe(&card);
@@ -458,7 +267,7 @@ static int cmd_format(const struct sd_opts *o)
 		}
 	}
 	if ((st = rs_sd_format(&card, "RATOS", &errs)) != RS_SD_OK) {
-		rc = fail(o, st, &errs, RS_EXIT_FAIL);
+		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
 	printf("Formatted %s as FAT32 \"RATOS\".\n", o->device);

@@ -1,6 +1,7 @@
 /* Inside the firmware build: the state shared by the driver (fwbuild.c:
  * children, output, progress, cancel) and the steps (fwbuild_steps.c: what
- * each step checks and which child comes next). Not for other modules. */
+ * each step checks and which child comes next; fwbuild_version.c: the
+ * version step and the cache). Not for other modules. */
 #ifndef RS_PLATFORM_FWBUILD_STEPS_H
 #define RS_PLATFORM_FWBUILD_STEPS_H
 
@@ -74,5 +75,7 @@ double rs_fwbuild_now(void);
 void rs_fwbuild_begin(struct rs_fwbuild *fb);
 /* fwbuild_steps.c: a child of the current step exited with code. */
 void rs_fwbuild_child_done(struct rs_fwbuild *fb, int code);
+/* fwbuild_steps.c: the version is known and out of date: make olddefconfig. */
+void rs_fwbuild_start_config(struct rs_fwbuild *fb);
 
 #endif

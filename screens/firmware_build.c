@@ -1,26 +1,22 @@
-/* Build firmware: runs the firmware build (platform/fwbuild.h) inside the
- * wizard's one poll loop. Entering the screen only asks the build whether
+/* Build firmware: runs the firmware build (screens/firmware_run.h) inside
+ * the wizard's one poll loop. Entering the screen only asks the build whether
  * the installed image is still up to date (a few git calls, no make); Enter
  * builds, with a progress bar, the current file, elapsed time and an
  * estimate, and a log view. A running build is never left behind: cancel,
  * Esc and q ask first, and leaving the screen any other way (a signal)
  * kills make's whole process group. Next unlocks once the firmware is built
  * or was up to date. */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/xalloc.h"
-#include "platform/fwbuild.h"
-#include "platform/paths.h"
+#include "screens/firmware_run.h"
 #include "screens/firmware_text.h"
+#include "screens/firmware_view.h"
 #include "screens/wizard.h"
 #include "tui/dialog.h"
 #include "tui/logview.h"
-#include "tui/loop.h"
-#include "tui/progress.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -38,24 +34,19 @@ enum phase {
 
 enum ask { ASK_NONE, ASK_CANCEL, ASK_BACK, ASK_QUIT };
 
-/* What the progress part shows; compared with the last drawn one so a
- * tick that changes nothing visible draws nothing. */
+/* What the screen shows; compared with the last drawn one so a tick that
+ * changes nothing visible draws nothing. */
 struct view {
 	enum phase phase;
-	enum rs_fwbuild_step step;
-	unsigned done, total;
-	long elapsed, eta;
-	char current[256];
+	struct rs_fwview progress;
 	unsigned long log_seq;
 };
 
 struct fwscreen {
 	struct rs_wizard *wz;
 	int rows, cols;
-	struct rs_fwbuild *fb;
+	struct rs_fwrun run;
 	enum phase phase;
-	int fd_handle, timer_handle, fd; /* loop registrations, -1 when none */
-	struct rs_logview log;  /* the last lines; the log file has them all */
 	bool show_log;
 	char *panel;            /* text once the build ended */
 	struct rs_pager pager;
@@ -64,8 +55,6 @@ struct fwscreen {
 	const char *notice;
 	struct view shown;
 	double log_drawn_at;
-	char log_pretty[512];
-	char *outdir; /* "<work dir>/out/", cut from log lines for the view */
 	bool build_after_probe; /* Enter came while the check was running */
 };
 
@@ -76,39 +65,9 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* "  Compiling /home/pi/.cache/ratos-setup/<board>/out/src/x.o" is shown
- * as "  Compiling out/src/x.o": the long prefix would push the file name off
- * an 80-column screen. */
-static char *shorten(const struct fwscreen *s, const char *line)
-{
-	const char *at = s->outdir ? strstr(line, s->outdir) : NULL;
-	if (!at)
-		return rs_xstrdup(line);
-	return rs_xasprintf("%.*sout/%s", (int)(at - line), line, at + strlen(s->outdir));
-}
-
-static void on_line(void *ctx, const char *line)
-{
-	struct fwscreen *s = ctx;
-	rs_logview_push(&s->log, shorten(s, line));
-}
-
-static void unregister(struct fwscreen *s)
-{
-	if (s->fd_handle >= 0)
-		rs_loop_remove_fd(s->fd_handle);
-	if (s->timer_handle >= 0)
-		rs_loop_remove_timer(s->timer_handle);
-	s->fd_handle = s->timer_handle = s->fd = -1;
-}
-
 static void drop_build(struct fwscreen *s)
 {
-	unregister(s);
-	/* Frees a running build by cancelling it: SIGTERM to make's process
-	 * group, SIGKILL after 2 s. */
-	rs_fwbuild_free(s->fb);
-	s->fb = NULL;
+	rs_fwrun_drop(&s->run);
 	free(s->panel);
 	s->panel = NULL;
 	s->ask = ASK_NONE;
@@ -116,13 +75,14 @@ static void drop_build(struct fwscreen *s)
 
 static void start(struct fwscreen *s, bool check_only, bool force);
 
-static void ended(struct fwscreen *s)
+static void ended(void *ctx)
 {
-	const struct rs_fwbuild_result *r = rs_fwbuild_result(s->fb);
-	unregister(s);
+	struct fwscreen *s = ctx;
+	const struct rs_fwbuild_result *r = rs_fwbuild_result(s->run.fb);
+	rs_fwrun_unregister(&s->run);
 	bool was_probe = s->phase == PH_PROBING;
 	if (was_probe)
-		rs_logview_clear(&s->log); /* a few git lines: not a build log worth a view */
+		rs_logview_clear(&s->run.log); /* a few git lines: not a build log worth a view */
 	if (was_probe && r->step == RS_FWB_NOT_BUILT && s->build_after_probe) {
 		start(s, false, false);
 		return;
@@ -142,58 +102,11 @@ static void ended(struct fwscreen *s)
 	s->pager.top = 0;
 }
 
-static bool pump_cb(struct fwscreen *s);
-
-static bool fd_cb(int fd, short revents, void *data)
-{
-	(void)fd;
-	(void)revents;
-	return pump_cb(data);
-}
-
-static bool timer_cb(void *data)
-{
-	return pump_cb(data);
-}
-
-/* The build's fd changes with every child (git, olddefconfig, make -n,
- * make); between two children, or after end of file while the child is
- * not reaped yet, it is -1 and a short timer keeps things moving. */
-static void sync_loop(struct fwscreen *s)
-{
-	if (rs_fwbuild_finished(s->fb)) {
-		ended(s);
-		return;
-	}
-	int fd = rs_fwbuild_fd(s->fb);
-	if (fd != s->fd) {
-		if (s->fd_handle >= 0)
-			rs_loop_remove_fd(s->fd_handle);
-		s->fd_handle = fd >= 0 ? rs_loop_add_fd(fd, POLLIN, fd_cb, s) : -1;
-		s->fd = fd;
-	}
-	if (fd < 0 && s->timer_handle < 0)
-		s->timer_handle = rs_loop_add_timer(10, true, timer_cb, s);
-	else if (fd >= 0 && s->timer_handle >= 0) {
-		rs_loop_remove_timer(s->timer_handle);
-		s->timer_handle = -1;
-	}
-}
-
-static bool pump_cb(struct fwscreen *s)
-{
-	if (!s->fb || rs_fwbuild_finished(s->fb))
-		return false;
-	rs_fwbuild_pump(s->fb);
-	sync_loop(s);
-	return s->phase != PH_BUILDING && s->phase != PH_PROBING;
-}
-
 static void start(struct fwscreen *s, bool check_only, bool force)
 {
 	const struct rs_board *b = rs_wizard_board(s->wz);
 	drop_build(s);
-	rs_logview_clear(&s->log);
+	rs_logview_clear(&s->run.log);
 	s->notice = NULL;
 	s->build_after_probe = false;
 	s->shown = (struct view){ 0 };
@@ -201,32 +114,16 @@ static void start(struct fwscreen *s, bool check_only, bool force)
 		s->phase = PH_IDLE;
 		return;
 	}
-	struct rs_fwbuild_opts o = {
-		.klipper_dir = s->wz->klipper_dir,
-		.force = force,
-		.check_only = check_only,
-		.on_line = on_line,
-		.ctx = s,
-	};
-	s->fb = rs_fwbuild_new(b, &o);
+	/* Before starting: a build that ends at once is told apart by it. */
 	s->phase = check_only ? PH_PROBING : PH_BUILDING;
-	const char *log = rs_fwbuild_result(s->fb)->log_path;
-	char *p = log ? rs_path_pretty(log) : NULL;
-	snprintf(s->log_pretty, sizeof(s->log_pretty), "%s", p ? p : "");
-	free(p);
-	free(s->outdir);
-	const char *cfg = rs_fwbuild_result(s->fb)->config_path;
-	const char *slash = cfg ? strrchr(cfg, '/') : NULL;
-	s->outdir = slash ? rs_xasprintf("%.*s/out/", (int)(slash - cfg), cfg) : NULL;
-	rs_fwbuild_start(s->fb);
-	sync_loop(s);
+	rs_fwrun_start(&s->run, b, s->wz->klipper_dir, check_only, force);
 }
 
 static void enter(void *st, void *ctx)
 {
 	struct fwscreen *s = st;
 	s->wz = ctx;
-	s->fd_handle = s->timer_handle = s->fd = -1;
+	rs_fwrun_init(&s->run, ended, s);
 	s->show_log = false;
 	start(s, true, false);
 }
@@ -236,9 +133,7 @@ static void leave(void *st, void *ctx)
 	(void)ctx;
 	struct fwscreen *s = st;
 	drop_build(s);
-	rs_logview_clear(&s->log);
-	free(s->outdir);
-	s->outdir = NULL;
+	rs_fwrun_free(&s->run);
 	s->phase = PH_IDLE;
 }
 
@@ -252,78 +147,11 @@ static void layout(void *st, void *ctx, int rows, int cols)
 
 static struct view current_view(const struct fwscreen *s)
 {
-	struct view v = { .phase = s->phase, .log_seq = s->show_log ? s->log.seq : 0, .eta = -1 };
-	if (s->phase == PH_BUILDING && s->fb) {
-		struct rs_fwbuild_progress p;
-		rs_fwbuild_get_progress(s->fb, &p);
-		v.step = p.step;
-		v.done = p.done;
-		v.total = p.total;
-		v.elapsed = (long)p.elapsed;
-		v.eta = p.eta < 0 ? -1 : (long)(p.eta + 0.999);
-		snprintf(v.current, sizeof(v.current), "%s", p.current);
-	}
+	struct view v = { .phase = s->phase, .log_seq = s->show_log ? s->run.log.seq : 0,
+			  .progress.eta = -1 };
+	if (s->phase == PH_BUILDING && s->run.fb)
+		rs_fwview_get(&v.progress, s->run.fb);
 	return v;
-}
-
-static const char *step_text(enum rs_fwbuild_step step)
-{
-	switch (step) {
-	case RS_FWB_VERSION: return "Reading the Klipper version (git)";
-	case RS_FWB_CONFIG: return "Expanding the board's config (make olddefconfig)";
-	case RS_FWB_COUNT: return "Counting what to compile (make -n)";
-	case RS_FWB_COMPILE: return "Compiling";
-	case RS_FWB_INSTALL: return "Checking the image and installing it";
-	default: return "Starting";
-	}
-}
-
-static void draw_header(struct fwscreen *s, WINDOW *w, const struct rs_board *b)
-{
-	char line[512];
-	const struct rs_fwbuild_result *r = s->fb ? rs_fwbuild_result(s->fb) : NULL;
-	const char *dir = r && r->klipper_dir ? r->klipper_dir
-			  : s->wz->klipper_found ? s->wz->klipper.path : NULL;
-	char *shown = dir ? rs_path_pretty(dir) : NULL;
-	const char *version = r && r->tree_version ? r->tree_version : s->wz->klipper.version;
-	if (shown)
-		snprintf(line, sizeof(line), "%s  %s", shown,
-			 version ? version : "(version not known yet)");
-	else
-		snprintf(line, sizeof(line), "none found in %s", s->wz->klipper_dir ? s->wz->klipper_dir
-											: "~/klipper");
-	free(shown);
-	wattron(w, rs_tui_style(RS_STYLE_TITLE));
-	rs_tui_put(w, 0, 1, 8, "Klipper");
-	rs_tui_put(w, 1, 1, 8, "Target");
-	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
-	rs_tui_put(w, 0, 10, s->cols - 11, line);
-	rs_fwtext_target(b, line, sizeof(line));
-	rs_tui_put(w, 1, 10, s->cols - 11, line);
-}
-
-static void draw_progress(struct fwscreen *s, WINDOW *w, const struct view *v)
-{
-	char line[512], el[32], eta[32];
-	if (v->step == RS_FWB_COMPILE && v->total) {
-		rs_progress_draw_unit(w, 3, 1, s->cols - 2, v->done, v->total, "objects");
-		snprintf(line, sizeof(line), "Compiling %s", v->current[0] ? v->current : "...");
-	} else {
-		snprintf(line, sizeof(line), "%s...", step_text(v->step));
-		rs_tui_put(w, 3, 1, s->cols - 2, line);
-		line[0] = '\0';
-	}
-	rs_fwtext_clock(v->elapsed, el, sizeof(el));
-	char right[96];
-	if (v->eta >= 0) {
-		rs_fwtext_clock(v->eta, eta, sizeof(eta));
-		snprintf(right, sizeof(right), "elapsed %s   about %s left", el, eta);
-	} else {
-		snprintf(right, sizeof(right), "elapsed %s", el);
-	}
-	int rw = rs_tui_width(right);
-	rs_tui_put(w, 4, 1, s->cols - rw - 4, line);
-	rs_tui_put(w, 4, s->cols - rw - 1, rw, right);
 }
 
 static int panel_top(void) { return 3; }
@@ -335,24 +163,24 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	const struct rs_board *b = rs_wizard_board(ctx);
 	if (!b)
 		return;
-	draw_header(s, w, b);
+	rs_fwview_draw_header(w, s->cols, s->wz, s->run.fb, b);
 	struct view v = current_view(s);
 	s->shown = v;
 	s->log_drawn_at = now_s();
 	int bottom = s->rows - 1; /* the log path line */
 	if (s->phase == PH_BUILDING) {
-		draw_progress(s, w, &v);
+		rs_fwview_draw_progress(w, s->cols, &v.progress);
 		if (s->show_log)
-			rs_logview_draw(&s->log, w, 6, 0, bottom - 6, s->cols);
+			rs_logview_draw(&s->run.log, w, 6, 0, bottom - 6, s->cols);
 		else
 			rs_tui_put(w, 6, 1, s->cols - 2, "l shows the build output.");
-		if (s->log_pretty[0]) {
+		if (s->run.log_pretty[0]) {
 			char line[600];
-			snprintf(line, sizeof(line), "Log file: %s", s->log_pretty);
+			snprintf(line, sizeof(line), "Log file: %s", s->run.log_pretty);
 			rs_tui_put(w, bottom, 1, s->cols - 2, line);
 		}
-	} else if (s->show_log && rs_logview_count(&s->log)) {
-		rs_logview_draw(&s->log, w, panel_top(), 0, bottom - panel_top(), s->cols);
+	} else if (s->show_log && rs_logview_count(&s->run.log)) {
+		rs_logview_draw(&s->run.log, w, panel_top(), 0, bottom - panel_top(), s->cols);
 		rs_tui_put(w, bottom, 1, s->cols - 2, "l returns to the result.");
 	} else if (s->phase == PH_PROBING) {
 		rs_tui_put(w, panel_top(), 1, s->cols - 2,
@@ -381,15 +209,11 @@ static bool on_event(void *st, void *ctx, const struct rs_event *ev)
 	(void)ctx;
 	(void)ev;
 	struct fwscreen *s = st;
-	if (s->fb && !rs_fwbuild_finished(s->fb)) {
-		rs_fwbuild_pump(s->fb);
-		sync_loop(s);
-	}
+	if (rs_fwrun_running(&s->run))
+		rs_fwrun_pump(&s->run);
 	struct view v = current_view(s);
 	const struct view *o = &s->shown;
-	if (v.phase != o->phase || v.step != o->step || v.done != o->done ||
-	    v.total != o->total || v.elapsed != o->elapsed || v.eta != o->eta ||
-	    strcmp(v.current, o->current) != 0)
+	if (v.phase != o->phase || !rs_fwview_same(&v.progress, &o->progress))
 		return true;
 	return v.log_seq != o->log_seq && now_s() - s->log_drawn_at >= LOG_REDRAW_MS / 1000.0;
 }
@@ -445,7 +269,7 @@ static bool has_log(void *st, void *ctx)
 {
 	(void)ctx;
 	struct fwscreen *s = st;
-	return not_asking(s) && (s->phase == PH_BUILDING || rs_logview_count(&s->log) > 0);
+	return not_asking(s) && (s->phase == PH_BUILDING || rs_logview_count(&s->run.log) > 0);
 }
 
 static bool can_scroll(void *st, void *ctx)
@@ -503,7 +327,7 @@ static enum rs_key_result key_log(void *st, void *ctx, int key)
 	struct fwscreen *s = st;
 	s->notice = NULL;
 	s->show_log = !s->show_log;
-	s->log.back = 0;
+	s->run.log.back = 0;
 	return RS_KEY_HANDLED;
 }
 
@@ -512,12 +336,12 @@ static enum rs_key_result key_scroll(void *st, void *ctx, int key)
 	(void)ctx;
 	struct fwscreen *s = st;
 	s->notice = NULL;
-	if (!s->show_log || (s->phase != PH_BUILDING && !rs_logview_count(&s->log))) {
+	if (!s->show_log || (s->phase != PH_BUILDING && !rs_logview_count(&s->run.log))) {
 		int total = s->panel ? rs_text_lines(s->panel, s->cols - 4) : 0;
 		return rs_pager_key(&s->pager, key, total, panel_height(s)) ? RS_KEY_HANDLED
 									     : RS_KEY_IGNORED;
 	}
-	return rs_logview_key(&s->log, key, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_logview_key(&s->run.log, key, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static enum rs_key_result ask(struct fwscreen *s, enum ask what)
@@ -555,10 +379,10 @@ static enum rs_key_result key_answer(void *st, void *ctx, int key)
 		return RS_KEY_HANDLED;
 	enum ask what = s->ask;
 	s->ask = ASK_NONE;
-	if (r == RS_DIALOG_NO || !s->fb)
+	if (r == RS_DIALOG_NO || !s->run.fb)
 		return RS_KEY_HANDLED;
-	if (!rs_fwbuild_finished(s->fb)) {
-		rs_fwbuild_cancel(s->fb);
+	if (!rs_fwbuild_finished(s->run.fb)) {
+		rs_fwbuild_cancel(s->run.fb);
 		ended(s);
 	}
 	return what == ASK_BACK ? RS_KEY_BACK : what == ASK_QUIT ? RS_KEY_QUIT : RS_KEY_HANDLED;

@@ -7,11 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/xalloc.h"
-#include "platform/paths.h"
 #include "screens/sdcard_actions.h"
+#include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
 #include "screens/wizard.h"
 #include "tui/dialog.h"
@@ -382,82 +381,12 @@ static bool on_event(void *st, void *ctx, const struct rs_event *ev)
 
 /* ---- drawing ---- */
 
-static int draw_firmware(struct sd_screen *s, WINDOW *w, int y)
-{
-	char buf[700];
-	char *pretty = rs_path_pretty(s->fw_path);
-	char *slash = strrchr(pretty, '/');
-	if (slash)
-		*slash = '\0';
-	const char *file = slash ? slash + 1 : pretty;
-	wattron(w, rs_tui_style(RS_STYLE_TITLE));
-	rs_tui_put(w, y, 2, 10, "Firmware");
-	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
-	if (s->phase == PH_NO_FIRMWARE || !s->fw.size)
-		snprintf(buf, sizeof(buf), "%s", file);
-	else
-		snprintf(buf, sizeof(buf), "%s (%zu bytes)", file, s->fw.size);
-	rs_tui_put(w, y++, 12, s->cols - 14, buf);
-	snprintf(buf, sizeof(buf), "in %s", slash ? pretty : ".");
-	rs_tui_put(w, y++, 12, s->cols - 14, buf);
-	free(pretty);
-	if (s->phase != PH_NO_FIRMWARE) {
-		snprintf(buf, sizeof(buf), "for %s, Klipper %s", s->fw.mcu ? s->fw.mcu : "?",
-			 s->fw.version ? s->fw.version : "(version unknown)");
-		rs_tui_put(w, y++, 12, s->cols - 14, buf);
-	}
-	return y + 1;
-}
-
-static int draw_msg(struct sd_screen *s, WINDOW *w, int y, int max)
-{
-	if (!s->msg[0] || max <= 0)
-		return y;
-	wattron(w, rs_tui_style(s->msg_style));
-	y += rs_text_draw(w, y, 2, s->cols - 4, max, 0, s->msg);
-	wattroff(w, rs_tui_style(s->msg_style));
-	return y + 1;
-}
-
-static void draw_written(struct sd_screen *s, WINDOW *w, int y)
-{
-	int width = s->cols - 4;
-	wattron(w, rs_tui_style(RS_STYLE_OK));
-	rs_tui_put(w, y++, 2, width, s->result.verified);
-	wattroff(w, rs_tui_style(RS_STYLE_OK));
-	char line[600];
-	int n = 0;
-	line[0] = '\0';
-	for (size_t i = 0; i < s->result.done.count && n >= 0 && (size_t)n < sizeof(line); i++)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%s", i ? ", " : "Done: ",
-			      s->result.done.items[i]);
-	y += rs_text_draw(w, y, 2, width, 2, 0, line) + 1;
-	y = draw_msg(s, w, y, 9);
-	/* The steps scroll when a long check result leaves little room. */
-	int room = s->rows - 1 - y;
-	int skip = s->pager.top;
-	for (size_t i = 0; i < s->result.steps.count && room > 0; i++) {
-		char num[24];
-		snprintf(num, sizeof(num), "%zu.", i + 1);
-		int lines = rs_text_lines(s->result.steps.items[i], width - 4);
-		if (skip >= lines) {
-			skip -= lines;
-			continue;
-		}
-		if (!skip)
-			rs_tui_put(w, y, 2, 3, num);
-		int drawn = rs_text_draw(w, y, 6, width - 4, room, skip, s->result.steps.items[i]);
-		skip = 0;
-		y += drawn;
-		room -= drawn;
-	}
-}
-
 static void draw(void *st, void *ctx, WINDOW *w)
 {
 	(void)ctx;
 	struct sd_screen *s = st;
-	int y = draw_firmware(s, w, 1), width = s->cols - 4;
+	int y = rs_sd_draw_firmware(w, 1, s->cols, s->fw_path, &s->fw, s->phase != PH_NO_FIRMWARE),
+	    width = s->cols - 4;
 	switch (s->phase) {
 	case PH_NO_FIRMWARE:
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
@@ -466,7 +395,8 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		return;
 	case PH_WRITTEN:
 	case PH_CHECK_WAIT:
-		draw_written(s, w, y);
+		rs_sd_draw_written(w, y, s->rows, s->cols, &s->result, s->msg, s->msg_style,
+				   s->pager.top);
 		return;
 	case PH_WAIT:
 	case PH_CHOOSE:
@@ -483,7 +413,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	if (s->phase == PH_CONFIRM)
 		rs_dialog_draw_in(&s->dlg, w, y + 1);
 	else
-		draw_msg(s, w, y + 1, s->rows - y - 2);
+		rs_sd_draw_msg(w, y + 1, s->cols, s->rows - y - 2, s->msg, s->msg_style);
 }
 
 static const struct rs_key_binding keys[] = {

@@ -4,25 +4,22 @@
  *   build_screen_test BIN BOARDS_DIR FAKE_KLIPPER FAKE_BIN TERM
  * The fake compiler waits for a gate file (FAKE_CC_GATE) when asked to, so
  * a build can be caught mid-way without any timing assumptions. */
-#include <ctype.h>
 #include <limits.h>
-#include <dirent.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
+#include "procs.h"
 #include "vt.h"
 
 #define WAIT_MS 10000 /* only a failure deadline; nothing sleeps */
 
-static const char *bin, *boards, *fake_klipper, *fake_bin, *term;
+static const char *bin, *boards, *fake_klipper, *fake_bin;
 static char root[64];
-static int failures;
 
 /* One scenario's world: its own HOME, Klipper copy and gate. */
 struct world {
@@ -31,57 +28,10 @@ struct world {
 	bool default_tree; /* ~/klipper, no --klipper */
 };
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fail_at(t, __LINE__, __VA_ARGS__);                                 \
-			return false;                                                      \
-		}                                                                          \
-	} while (0)
-
-static void fail_at(struct vt *t, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL [TERM=%s] build_screen_test.c:%d: ", term, line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	if (t && t->vt) {
-		char *s = vt_text(t);
-		fprintf(stderr, "---- screen ----\n%s----------------\n", s);
-		free(s);
-	}
-	failures++;
-}
-
-static bool expect(struct vt *t, const char *text, int line)
-{
-	if (vt_wait(t, text, WAIT_MS))
-		return true;
-	fail_at(t, line, "expected \"%s\" on screen", text);
-	return false;
-}
-#define EXPECT(text)                                                                       \
-	do {                                                                               \
-		if (!expect(t, text, __LINE__))                                            \
-			return false;                                                      \
-	} while (0)
-
 static bool exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
 }
 
 static void world_init(struct world *w, const char *name, bool gated, bool default_tree)
@@ -145,147 +95,6 @@ static bool walk(struct vt *t, bool usb_board)
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Build firmware");
 	return true;
-}
-
-/* ---- processes ------------------------------------------------------------ */
-
-struct proc {
-	int pid, ppid, pgrp;
-	char state;
-	char comm[64];
-};
-
-static bool read_proc(int pid, struct proc *p)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
-	if (!open || !close)
-		return false;
-	p->pid = pid;
-	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(close - open - 1), open + 1);
-	return sscanf(close + 2, "%c %d %d", &p->state, &p->ppid, &p->pgrp) == 3;
-}
-
-/* Calls fn for every process; stops when it returns true. */
-static bool each_proc(bool (*fn)(const struct proc *p, void *data), void *data)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	bool hit = false;
-	while (d && !hit && (e = readdir(d))) {
-		struct proc p;
-		if (isdigit((unsigned char)e->d_name[0]) && read_proc(atoi(e->d_name), &p))
-			hit = fn(&p, data);
-	}
-	if (d)
-		closedir(d);
-	return hit;
-}
-
-struct find_make {
-	int parent, pgrp;
-};
-
-static bool is_make(const struct proc *p, void *data)
-{
-	struct find_make *f = data;
-	if (p->ppid != f->parent || strcmp(p->comm, "make") != 0 || p->state == 'Z')
-		return false;
-	f->pgrp = p->pgrp;
-	return true;
-}
-
-/* make's process group (make leads it), once make runs. */
-static int make_group(struct vt *t)
-{
-	struct timespec step = { 0, 20 * 1000 * 1000 };
-	for (int i = 0; i < WAIT_MS / 20; i++) {
-		struct find_make f = { t->pid, 0 };
-		if (each_proc(is_make, &f))
-			return f.pgrp;
-		nanosleep(&step, NULL);
-	}
-	return 0;
-}
-
-struct count {
-	int pgrp, n;
-};
-
-static bool count_member(const struct proc *p, void *data)
-{
-	struct count *c = data;
-	c->n += p->pgrp == c->pgrp && p->state != 'Z';
-	return false;
-}
-
-static int group_alive(int pgrp)
-{
-	struct count c = { pgrp, 0 };
-	each_proc(count_member, &c);
-	return c.n;
-}
-
-/* True once the group has at least n live processes (make and compilers
- * start a moment after the progress bar appears). */
-static bool group_at_least(int pgrp, int n)
-{
-	struct timespec step = { 0, 20 * 1000 * 1000 };
-	for (int i = 0; i < WAIT_MS / 20; i++) {
-		if (group_alive(pgrp) >= n)
-			return true;
-		nanosleep(&step, NULL);
-	}
-	return false;
-}
-
-/* True once no live process is left in the group (deadline WAIT_MS). */
-static bool group_gone(int pgrp)
-{
-	struct timespec step = { 0, 20 * 1000 * 1000 };
-	for (int i = 0; i < WAIT_MS / 20; i++) {
-		if (group_alive(pgrp) == 0)
-			return true;
-		nanosleep(&step, NULL);
-	}
-	return false;
-}
-
-/* The fake compiler writes its pid as it starts: wait for the first. */
-static bool compilers_started(const struct world *w)
-{
-	struct timespec step = { 0, 20 * 1000 * 1000 };
-	for (int i = 0; i < WAIT_MS / 20; i++) {
-		struct stat st;
-		if (stat(w->pids, &st) == 0 && st.st_size > 0)
-			return true;
-		nanosleep(&step, NULL);
-	}
-	return false;
-}
-
-/* Every compiler the fake toolchain started (its pid file) has exited. */
-static bool compilers_gone(const struct world *w)
-{
-	FILE *f = fopen(w->pids, "r");
-	int pid, n = 0;
-	bool gone = true;
-	while (f && fscanf(f, "%d", &pid) == 1) {
-		struct proc p;
-		n++;
-		if (read_proc(pid, &p) && p.state != 'Z')
-			gone = false;
-	}
-	if (f)
-		fclose(f);
-	return gone && n > 0;
 }
 
 /* ---- scenarios ------------------------------------------------------------ */
@@ -420,11 +229,11 @@ static bool scenario_cancel(struct vt *t)
 		return false;
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("objects");
-	int pgrp = make_group(t);
+	int pgrp = make_group(t->pid);
 	CHECK(pgrp > 0, "make runs in a process group");
 	CHECK(pgrp != t->pid, "make's group is not the wizard's");
 	CHECK(group_at_least(pgrp, 2), "make and its compilers are running");
-	CHECK(compilers_started(&w), "a compiler started");
+	CHECK(compilers_started(w.pids), "a compiler started");
 
 	vt_char(t, 'c');
 	EXPECT("Stop the build?");
@@ -451,7 +260,7 @@ static bool scenario_cancel(struct vt *t)
 	EXPECT("Build cancelled");
 	EXPECT("r retry");
 	CHECK(group_gone(pgrp), "no process of make's group is left");
-	CHECK(compilers_gone(&w), "every compiler started was stopped");
+	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
 	CHECK(!exists(w.firmware), "no firmware file after cancelling");
 	CHECK(t->pid > 0 && !t->exited, "the wizard itself runs on");
 	vt_char(t, 'q');
@@ -471,9 +280,9 @@ static bool scenario_sigterm(struct vt *t)
 		return false;
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("objects");
-	int pgrp = make_group(t);
+	int pgrp = make_group(t->pid);
 	CHECK(pgrp > 0 && group_at_least(pgrp, 2), "make and its compilers are running");
-	CHECK(compilers_started(&w), "a compiler started");
+	CHECK(compilers_started(w.pids), "a compiler started");
 	CHECK(t->cursor_hidden, "the wizard hid the cursor");
 	kill(t->pid, SIGTERM);
 	int rc = vt_wait_exit(t, WAIT_MS);
@@ -482,7 +291,7 @@ static bool scenario_sigterm(struct vt *t)
 	CHECK(!t->altscreen, "left the alternate screen");
 	CHECK(!t->cursor_hidden, "cursor visible again");
 	CHECK(group_gone(pgrp), "no process of make's group is left");
-	CHECK(compilers_gone(&w), "every compiler started was stopped");
+	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
 	CHECK(!exists(w.firmware), "no firmware file");
 	return true;
 }
@@ -540,6 +349,7 @@ int main(int argc, char **argv)
 		*dst[i] = abs[i];
 	}
 	term = argv[5];
+	harness_name = "build_screen_test.c";
 	snprintf(root, sizeof(root), "/tmp/rs-bscreen-XXXXXX");
 	if (!mkdtemp(root))
 		return 1;

@@ -4,44 +4,19 @@
  * RS_UPDATE_GOLDEN=1 rewrites the golden screens instead of comparing. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "vt.h"
 
 #define WAIT_MS 5000 /* only a failure deadline; nothing sleeps */
 
-static const char *bin, *boards, *golden_dir, *term;
+static const char *bin, *boards, *golden_dir;
 static char home[64], env_home[96], env_state[128], env_term[64];
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fail_at(t, __LINE__, __VA_ARGS__);                                 \
-			return false;                                                      \
-		}                                                                          \
-	} while (0)
-
-static void fail_at(struct vt *t, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL [TERM=%s] tui_test.c:%d: ", term, line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	if (t && t->vt) {
-		char *s = vt_text(t);
-		fprintf(stderr, "---- screen ----\n%s----------------\n", s);
-		free(s);
-	}
-	failures++;
-}
 
 static bool start(struct vt *t, const char *extra_arg, char *const extra_env[])
 {
@@ -86,19 +61,6 @@ static bool golden(struct vt *t, const char *name)
 	free(now);
 	return same;
 }
-
-static bool expect(struct vt *t, const char *text, int line)
-{
-	if (vt_wait(t, text, WAIT_MS))
-		return true;
-	fail_at(t, line, "expected \"%s\" on screen", text);
-	return false;
-}
-#define EXPECT(text)                                                                       \
-	do {                                                                               \
-		if (!expect(t, text, __LINE__))                                            \
-			return false;                                                      \
-	} while (0)
 
 static void key(struct vt *t, VTermKey k, int times)
 {
@@ -381,6 +343,7 @@ int main(int argc, char **argv)
 	boards = argv[2];
 	golden_dir = argv[3];
 	term = argv[4];
+	harness_name = "tui_test.c";
 	bool smoke = argc > 5 && strcmp(argv[5], "smoke") == 0;
 	snprintf(home, sizeof(home), "/tmp/rs-tui-XXXXXX");
 	if (!mkdtemp(home))

@@ -15,17 +15,16 @@
 #define _DEFAULT_SOURCE
 #endif
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #ifdef RS_WITH_UMOCKDEV
 #include <umockdev.h>
 #endif
 
+#include "../tui/harness.h"
 #include "../tui/vt.h"
 
 #define WAIT_MS 8000 /* only a failure deadline; nothing sleeps */
@@ -33,36 +32,11 @@
 #define READER "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2"
 #define SDF READER "/1-2:1.0/host6/target6:0:0/6:0:0:0/block/sdf"
 
-static const char *bin, *boards, *mkfw, *term;
+static const char *bin, *boards, *mkfw;
 static char tmp[64], env_home[96], env_state[128], env_term[64];
 static char fw[256], image[256];
-static int failures;
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fail_at(t, __LINE__, __VA_ARGS__);                                 \
-			return false;                                                      \
-		}                                                                          \
-	} while (0)
-#define EXPECT(text) CHECK(vt_wait(t, text, WAIT_MS), "expected \"%s\" on screen", text)
 #define GONE(text) CHECK(vt_wait_gone(t, text, WAIT_MS), "\"%s\" still on screen", text)
-
-static void fail_at(struct vt *t, int line, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "FAIL [TERM=%s] wizard_hw_test.c:%d: ", term, line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	if (t && t->vt) {
-		char *s = vt_text(t);
-		fprintf(stderr, "---- screen ----\n%s\n----------------\n", s);
-		free(s);
-	}
-	failures++;
-}
 
 /* WIZHW_SHOW=1 prints the screen at the interesting points (for people). */
 static void show(struct vt *t, const char *what)
@@ -73,19 +47,6 @@ static void show(struct vt *t, const char *what)
 	char *s = vt_text(t);
 	printf("==== %s (TERM=%s) ====\n%s\n", what, term, s);
 	free(s);
-}
-
-/* Runs a shell command; its exit code. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int st = system(cmd);
-	return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
 /* The card's root directory as mdir sees it, names lower-cased by mtools. */
@@ -377,6 +338,7 @@ int main(int argc, char **argv)
 	boards = argv[3];
 	mkfw = argv[4];
 	term = argv[5];
+	harness_name = "wizard_hw_test.c";
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	setenv("PATH", RS_FAKE_BIN ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", 1);
 	if (sh("command -v mkfs.fat && command -v mcopy && command -v mren && command -v fsck.fat")
