@@ -15,6 +15,7 @@
 #include "screens/firmware_text.h"
 #include "screens/firmware_view.h"
 #include "screens/wizard.h"
+#include "tui/manager.h"
 #include "tui/dialog.h"
 #include "tui/logview.h"
 #include "tui/text.h"
@@ -295,14 +296,6 @@ static enum rs_key_result key_rebuild(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_next(void *st, void *ctx, int key)
-{
-	(void)st;
-	(void)ctx;
-	(void)key;
-	return RS_KEY_NEXT;
-}
-
 static enum rs_key_result key_locked(void *st, void *ctx, int key)
 {
 	(void)ctx;
@@ -400,7 +393,7 @@ static enum rs_key_result on_key(void *st, void *ctx, int key)
 #define ENTER_KEYS '\n', '\r', KEY_ENTER
 static const struct rs_key_binding keys[] = {
 	{ { ENTER_KEYS }, "Enter", "build", false, key_build, can_build },
-	{ { ENTER_KEYS }, "Enter", "next", false, key_next, can_next },
+	{ { ENTER_KEYS }, "Enter", "next", false, rs_manager_key_next, can_next },
 	{ { ENTER_KEYS }, "Enter", "next (locked until built)", true, key_locked, locked },
 	{ { 'r', 'R' }, "r", "retry", false, key_build, can_retry },
 	{ { 'r', 'R' }, "r", "rebuild", false, key_rebuild, can_rebuild },

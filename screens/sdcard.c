@@ -13,6 +13,7 @@
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
 #include "screens/wizard.h"
+#include "tui/manager.h"
 #include "tui/dialog.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -304,14 +305,6 @@ static enum rs_key_result key_reload(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_finish(void *st, void *ctx, int key)
-{
-	(void)st;
-	(void)ctx;
-	(void)key;
-	return RS_KEY_NEXT;
-}
-
 static enum rs_key_result key_check(void *st, void *ctx, int key)
 {
 	(void)ctx;
@@ -421,7 +414,7 @@ static const struct rs_key_binding keys[] = {
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "write to this card", false, key_write, choosing },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "look again", false, key_reload, no_firmware },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "(waits for a card)", true, key_wait, waiting },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, key_finish, written },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, rs_manager_key_next, written },
 	{ { 'c', 'C' }, "c", "check the card", false, key_check, can_check },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE }, "Up/Down", "scroll the steps", true,
 	  key_scroll, written },

@@ -5,6 +5,7 @@
 
 #include "core/xalloc.h"
 #include "screens/wizard.h"
+#include "tui/manager.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -96,16 +97,8 @@ static enum rs_key_result key_scroll(void *st, void *ctx, int key)
 	return rs_pager_key(&s->pager, key, total, s->rows - 2) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
-static enum rs_key_result key_continue(void *st, void *ctx, int key)
-{
-	(void)st;
-	(void)ctx;
-	(void)key;
-	return RS_KEY_NEXT;
-}
-
 static const struct rs_key_binding keys[] = {
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "continue to firmware", false, key_continue, NULL },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "continue to firmware", false, rs_manager_key_next, NULL },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, 'k', 'j' }, "Up/Down", "scroll", true,
 	  key_scroll, NULL },
 	{ { 0 }, NULL, NULL, false, NULL, NULL },

@@ -441,3 +441,11 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 	rs_loop_reset();
 	return m.end;
 }
+
+enum rs_key_result rs_manager_key_next(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)ctx;
+	(void)key;
+	return RS_KEY_NEXT;
+}
