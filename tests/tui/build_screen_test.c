@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -296,6 +297,35 @@ static bool scenario_sigterm(struct vt *t)
 	return true;
 }
 
+/* A dropped SSH session mid-build: the terminal goes away (the master side
+ * closes, the kernel sends SIGHUP). The wizard must stop make's whole group
+ * and install nothing, with nobody left to read a message. */
+static bool scenario_hangup(struct vt *t)
+{
+	struct world w;
+	world_init(&w, "hangup", true, false);
+	CHECK(start(t, &w, true), "spawn");
+	if (!walk(t, false))
+		return false;
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("objects");
+	int pgrp = make_group(t->pid);
+	CHECK(pgrp > 0 && group_at_least(pgrp, 2), "make and its compilers are running");
+	CHECK(compilers_started(w.pids), "a compiler started");
+	close(t->fd);
+	t->fd = -1;
+	int st = 0;
+	for (int ms = 0; ms < WAIT_MS && waitpid(t->pid, &st, WNOHANG) == 0; ms += 10)
+		usleep(10 * 1000);
+	t->exited = true;
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGHUP,
+	      "exit code 129 after the hangup (status %#x)", st);
+	CHECK(group_gone(pgrp), "no process of make's group is left");
+	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
+	CHECK(!exists(w.firmware), "no firmware file");
+	return true;
+}
+
 /* A USB board: its own flashing instructions, honest about what is not
  * done here. */
 static bool scenario_usb_board(struct vt *t)
@@ -359,7 +389,7 @@ int main(int argc, char **argv)
 	} all[] = {
 		{ "build", scenario_build },   { "fail-retry", scenario_fail_retry },
 		{ "cancel", scenario_cancel }, { "sigterm", scenario_sigterm },
-		{ "usb-board", scenario_usb_board },
+		{ "hangup", scenario_hangup }, { "usb-board", scenario_usb_board },
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		struct vt t = { 0 };
