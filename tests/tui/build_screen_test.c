@@ -219,22 +219,50 @@ static bool scenario_fail_retry(struct vt *t)
 	return true;
 }
 
+/* Walks to the build step of a fresh world, starts the build and waits until
+ * make and at least one compiler run (the fake compilers wait at the gate).
+ * Returns make's process group, or 0 after reporting why not. */
+static int start_gated_build(struct vt *t, struct world *w, const char *name)
+{
+	world_init(w, name, true, false);
+	if (!start(t, w, true)) {
+		fail_at(t, __LINE__, "spawn");
+		return 0;
+	}
+	if (!walk(t, false))
+		return 0;
+	vt_key(t, VTERM_KEY_ENTER);
+	if (!vt_wait(t, "objects", WAIT_MS)) {
+		fail_at(t, __LINE__, "no progress shown");
+		return 0;
+	}
+	int pgrp = make_group(t->pid);
+	if (pgrp <= 0 || pgrp == t->pid || !group_at_least(pgrp, 2) ||
+	    !compilers_started(w->pids)) {
+		fail_at(t, __LINE__, "make (own process group) and a compiler should be running");
+		return 0;
+	}
+	return pgrp;
+}
+
+/* After a stopped build: no process of make's group, every compiler that
+ * started is gone, and no firmware was installed. */
+static bool build_left_nothing(struct vt *t, int pgrp, const struct world *w)
+{
+	CHECK(group_gone(pgrp), "no process of make's group is left");
+	CHECK(compilers_gone(w->pids), "every compiler started was stopped");
+	CHECK(!exists(w->firmware), "no firmware file");
+	return true;
+}
+
 /* c, Esc and q ask first (default No) and No keeps building; Yes kills
  * make's whole process group and installs nothing. */
 static bool scenario_cancel(struct vt *t)
 {
 	struct world w;
-	world_init(&w, "cancel", true, false);
-	CHECK(start(t, &w, true), "spawn");
-	if (!walk(t, false))
+	int pgrp = start_gated_build(t, &w, "cancel");
+	if (!pgrp)
 		return false;
-	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("objects");
-	int pgrp = make_group(t->pid);
-	CHECK(pgrp > 0, "make runs in a process group");
-	CHECK(pgrp != t->pid, "make's group is not the wizard's");
-	CHECK(group_at_least(pgrp, 2), "make and its compilers are running");
-	CHECK(compilers_started(w.pids), "a compiler started");
 
 	vt_char(t, 'c');
 	EXPECT("Stop the build?");
@@ -260,9 +288,7 @@ static bool scenario_cancel(struct vt *t)
 	vt_char(t, 'y');
 	EXPECT("Build cancelled");
 	EXPECT("r retry");
-	CHECK(group_gone(pgrp), "no process of make's group is left");
-	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
-	CHECK(!exists(w.firmware), "no firmware file after cancelling");
+	CHECK(build_left_nothing(t, pgrp, &w), "a stopped build leaves nothing behind");
 	CHECK(t->pid > 0 && !t->exited, "the wizard itself runs on");
 	vt_char(t, 'q');
 	EXPECT("Quit ratos-setup?");
@@ -275,15 +301,9 @@ static bool scenario_cancel(struct vt *t)
 static bool scenario_sigterm(struct vt *t)
 {
 	struct world w;
-	world_init(&w, "sigterm", true, false);
-	CHECK(start(t, &w, true), "spawn");
-	if (!walk(t, false))
+	int pgrp = start_gated_build(t, &w, "sigterm");
+	if (!pgrp)
 		return false;
-	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("objects");
-	int pgrp = make_group(t->pid);
-	CHECK(pgrp > 0 && group_at_least(pgrp, 2), "make and its compilers are running");
-	CHECK(compilers_started(w.pids), "a compiler started");
 	CHECK(t->cursor_hidden, "the wizard hid the cursor");
 	kill(t->pid, SIGTERM);
 	int rc = vt_wait_exit(t, WAIT_MS);
@@ -291,9 +311,7 @@ static bool scenario_sigterm(struct vt *t)
 	EXPECT("stopped by SIGTERM");
 	CHECK(!t->altscreen, "left the alternate screen");
 	CHECK(!t->cursor_hidden, "cursor visible again");
-	CHECK(group_gone(pgrp), "no process of make's group is left");
-	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
-	CHECK(!exists(w.firmware), "no firmware file");
+	CHECK(build_left_nothing(t, pgrp, &w), "a stopped build leaves nothing behind");
 	return true;
 }
 
@@ -303,15 +321,9 @@ static bool scenario_sigterm(struct vt *t)
 static bool scenario_hangup(struct vt *t)
 {
 	struct world w;
-	world_init(&w, "hangup", true, false);
-	CHECK(start(t, &w, true), "spawn");
-	if (!walk(t, false))
+	int pgrp = start_gated_build(t, &w, "hangup");
+	if (!pgrp)
 		return false;
-	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("objects");
-	int pgrp = make_group(t->pid);
-	CHECK(pgrp > 0 && group_at_least(pgrp, 2), "make and its compilers are running");
-	CHECK(compilers_started(w.pids), "a compiler started");
 	close(t->fd);
 	t->fd = -1;
 	int st = 0;
@@ -320,9 +332,7 @@ static bool scenario_hangup(struct vt *t)
 	t->exited = true;
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGHUP,
 	      "exit code 129 after the hangup (status %#x)", st);
-	CHECK(group_gone(pgrp), "no process of make's group is left");
-	CHECK(compilers_gone(w.pids), "every compiler started was stopped");
-	CHECK(!exists(w.firmware), "no firmware file");
+	CHECK(build_left_nothing(t, pgrp, &w), "a stopped build leaves nothing behind");
 	return true;
 }
 
