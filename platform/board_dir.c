@@ -52,8 +52,7 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted *.yaml names of dir, so errors come out in a stable order. */
-static char **list_yaml(const char *dir, size_t *count)
+char **rs_boards_dir_list(const char *dir, size_t *count)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -74,7 +73,7 @@ static char **list_yaml(const char *dir, size_t *count)
 	return names ? names : rs_xcalloc(1, sizeof(*names));
 }
 
-static void free_names(char **names, size_t n)
+void rs_boards_dir_list_free(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -84,7 +83,7 @@ static void free_names(char **names, size_t n)
 bool rs_catalog_load_dir(const char *dir, struct rs_catalog *cat)
 {
 	size_t n = 0;
-	char **names = list_yaml(dir, &n);
+	char **names = rs_boards_dir_list(dir, &n);
 	if (!names)
 		return false;
 	cat->dir = rs_xstrdup(dir);
@@ -106,7 +105,7 @@ bool rs_catalog_load_dir(const char *dir, struct rs_catalog *cat)
 			rs_catalog_add_board(cat, &b);
 		free(path);
 	}
-	free_names(names, n);
+	rs_boards_dir_list_free(names, n);
 	rs_catalog_finish(cat);
 	return true;
 }
@@ -117,10 +116,10 @@ unsigned rs_validate_path(const char *path, struct rs_errors *errs)
 		struct rs_catalog cat = { 0 };
 		unsigned files = 0;
 		size_t n = 0;
-		char **names = list_yaml(path, &n);
+		char **names = rs_boards_dir_list(path, &n);
 		if (names) {
 			files = (unsigned)n;
-			free_names(names, n);
+			rs_boards_dir_list_free(names, n);
 		}
 		if (!rs_catalog_load_dir(path, &cat))
 			rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot read this directory");

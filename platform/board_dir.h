@@ -3,6 +3,7 @@
 #define RS_PLATFORM_BOARD_DIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/catalog.h"
 
@@ -14,6 +15,11 @@ char *rs_boards_dir_find(void);
 /* Loads every *.yaml of dir (drivers.yaml first) into cat. False only when
  * the directory itself cannot be read; bad files land in cat->errors. */
 bool rs_catalog_load_dir(const char *dir, struct rs_catalog *cat);
+
+/* The *.yaml names of dir (drivers.yaml included), sorted so errors come out
+ * in a stable order; NULL when dir cannot be read. */
+char **rs_boards_dir_list(const char *dir, size_t *count);
+void rs_boards_dir_list_free(char **names, size_t n);
 
 /* Validates a file or a directory of board files. Returns the number of files
  * checked; errors are appended. A directory is checked as a catalog (driver

@@ -1,6 +1,5 @@
 #include "platform/catalog_cache_file.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +27,6 @@ static void append_stat(char **fp, size_t *len, const char *name, const struct s
 	free(line);
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* What the cache must have been made from: this program and every *.yaml of
  * dir. NULL when anything cannot be examined. */
 static char *fingerprint(const char *dir)
@@ -42,26 +36,14 @@ static char *fingerprint(const char *dir)
 		return NULL;
 	char *fp = NULL;
 	size_t len = 0;
-	append_stat(&fp, &len, dir, &st);
+	append_stat(&fp, &len, dir, &st); /* the program itself, under the dir name */
 
-	DIR *d = opendir(dir);
-	if (!d) {
+	size_t n = 0;
+	char **names = rs_boards_dir_list(dir, &n);
+	if (!names) {
 		free(fp);
 		return NULL;
 	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name);
-		if (l > 5 && strcmp(e->d_name + l - 5, ".yaml") == 0 && e->d_name[0] != '.') {
-			names = rs_xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = rs_xstrdup(e->d_name);
-		}
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), by_name);
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		char *path = rs_xasprintf("%s/%s", dir, names[i]);
@@ -70,9 +52,8 @@ static char *fingerprint(const char *dir)
 		else
 			ok = false;
 		free(path);
-		free(names[i]);
 	}
-	free(names);
+	rs_boards_dir_list_free(names, n);
 	if (!ok) {
 		free(fp);
 		return NULL;
