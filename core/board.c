@@ -100,18 +100,6 @@ bool rs_board_uses_sdcard(const struct rs_board *b)
 	       (b->flash_method == RS_FLASH_SDCARD || b->flash_method == RS_FLASH_MANUAL);
 }
 
-const char *rs_board_config_value(const struct rs_board *b, const char *key)
-{
-	size_t klen = strlen(key);
-	for (size_t i = 0; i < b->klipper.count; i++) {
-		const char *line = b->klipper.items[i];
-		if (strncmp(line, "CONFIG_", 7) == 0 && strncmp(line + 7, key, klen) == 0 &&
-		    line[7 + klen] == '=')
-			return line + 7 + klen + 1;
-	}
-	return NULL;
-}
-
 /* The selected CONFIG_<prefix><suffix>=y line's suffix, e.g. "8000" for
  * prefix STM32_FLASH_START_. */
 static const char *choice_suffix(const struct rs_board *b, const char *prefix)

@@ -87,8 +87,6 @@ const char *rs_endstop_rail_name(enum rs_endstop_rail r);
  * its flash method is sdcard (or manual, with a card file). Boards flashed
  * over USB that also name a card file (a fallback) are not. */
 bool rs_board_uses_sdcard(const struct rs_board *b);
-/* The value of CONFIG_<key> in the board's Klipper lines, or NULL. */
-const char *rs_board_config_value(const struct rs_board *b, const char *key);
 
 /* Facts derived from the Klipper lines, for display. 0 when not stated. */
 unsigned long rs_board_flash_start(const struct rs_board *b); /* e.g. 0x08008000 */
