@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
 void rs_errors_add(struct rs_errors *errs, enum rs_error_code code, const char *file,
@@ -22,10 +23,12 @@ void rs_errors_add(struct rs_errors *errs, enum rs_error_code code, const char *
 
 	struct rs_error *e = &errs->items[errs->count++];
 	e->code = code;
-	e->file = rs_xstrdup(file ? file : "<input>");
+	/* Messages quote names from cards, firmware images and devices: they are
+	 * made safe to show here, once, for every caller that prints them. */
+	e->file = rs_text_safe(file ? file : "<input>");
 	e->line = line;
 	e->col = col;
-	e->msg = rs_xstrdup(msg);
+	e->msg = rs_text_safe(msg);
 }
 
 void rs_errors_move(struct rs_errors *dst, struct rs_errors *src)
@@ -65,9 +68,15 @@ const char *rs_error_code_name(enum rs_error_code code)
 
 char *rs_error_format(const struct rs_error *err, char *buf, size_t len)
 {
+	/* Again here: an error can also be filled in directly (the catalog
+	 * cache restores them), and escaping safe text changes nothing. */
+	char *file = rs_text_safe(err->file ? err->file : "<input>");
+	char *msg = rs_text_safe(err->msg ? err->msg : "");
 	if (err->line > 0)
-		snprintf(buf, len, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
+		snprintf(buf, len, "%s:%d:%d: %s", file, err->line, err->col, msg);
 	else
-		snprintf(buf, len, "%s: %s", err->file, err->msg);
+		snprintf(buf, len, "%s: %s", file, msg);
+	free(file);
+	free(msg);
 	return buf;
 }

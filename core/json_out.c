@@ -2,6 +2,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/text_safe.h"
 
 void rs_json_init(struct rs_json *j, FILE *out)
 {
@@ -41,22 +44,35 @@ void rs_json_object_end(struct rs_json *j) { close(j, '}'); }
 void rs_json_array_begin(struct rs_json *j) { open(j, '['); }
 void rs_json_array_end(struct rs_json *j) { close(j, ']'); }
 
+/* JSON needs " and \ escaped, every C0 control as \uXXXX, and valid UTF-8.
+ * Beyond that, the characters the display rule (core/text_safe.h) escapes are
+ * written as \uXXXX too, so the document stays safe when it is shown on a
+ * terminal and still decodes to the same text; a byte that is not UTF-8
+ * cannot be held by JSON at all and becomes U+FFFD. */
 static void write_escaped(FILE *out, const char *s)
 {
+	size_t len = strlen(s);
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		enum rs_text_kind kind;
+		size_t n = rs_text_next(s + i, len - i, &cp, &kind);
+		if (kind == RS_TEXT_INVALID) {
+			fputs("\\ufffd", out);
+		} else if (kind == RS_TEXT_CONTROL) {
+			switch (cp) {
+			case '\n': fputs("\\n", out); break;
+			case '\r': fputs("\\r", out); break;
+			case '\t': fputs("\\t", out); break;
+			default: fprintf(out, "\\u%04x", cp);
+			}
+		} else if (cp == '"' || cp == '\\') {
+			fputc('\\', out);
+			fputc((int)cp, out);
+		} else {
+			fwrite(s + i, 1, n, out);
 		}
+		i += n;
 	}
 	fputc('"', out);
 }
