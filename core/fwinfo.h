@@ -18,7 +18,25 @@ struct rs_fwinfo {
 	size_t size;          /* size of the binary in bytes */
 };
 
-/* Finds and decodes the dictionary in a firmware image. */
+/* The scan for the dictionary is bounded in total work, whatever the file:
+ * every place that looks like a zlib stream costs RS_FWINFO_CANDIDATE_COST
+ * units and every byte that goes through zlib or the JSON check one unit; past
+ * RS_FWINFO_WORK_MAX units it gives up. A real klipper.bin needs a few
+ * hundred KiB of units at most. */
+#define RS_FWINFO_CANDIDATE_COST 64
+#define RS_FWINFO_WORK_MAX (48u * 1024 * 1024)
+
+struct rs_fwinfo_work {
+	size_t candidates; /* zlib headers tried */
+	size_t units;      /* work done, as above */
+	bool gave_up;      /* the budget ran out before a dictionary was found */
+};
+
+/* Finds and decodes the dictionary in a firmware image. Its strings are
+ * stored display-safe (core/text_safe.h): they come from a file anyone can
+ * make. work, when not NULL, receives what the scan cost. */
+bool rs_fwinfo_scan(const char *file, const unsigned char *data, size_t len,
+		    struct rs_fwinfo *out, struct rs_errors *errs, struct rs_fwinfo_work *work);
 bool rs_fwinfo_parse(const char *file, const unsigned char *data, size_t len,
 		     struct rs_fwinfo *out, struct rs_errors *errs);
 bool rs_fwinfo_read_file(const char *path, struct rs_fwinfo *out, struct rs_errors *errs);

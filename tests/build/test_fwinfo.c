@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "core/fwinfo.h"
+#include "core/text_safe.h"
 
 /* code bytes (with zlib-looking decoys) + compressed JSON + padding */
 static unsigned char *image(const char *json, size_t *len)
@@ -119,6 +120,117 @@ static void deep_nesting_is_safe(void **state)
 	free(json);
 }
 
+/* Strings from the dictionary are stored display-safe: an ESC sequence in
+ * the version or a C1 control in a config value never reaches a printer. */
+static void strings_are_display_safe(void **state)
+{
+	(void)state;
+	static const char json[] =
+		"{\"version\": \"v1\\u001b[2J\\u001b]0;owned\\u0007\", \"build_versions\": "
+		"\"gcc\\u009b31m\", \"config\": {\"MCU\": \"stm32f429xx\", "
+		"\"EVIL\\u001b\": \"a\\u0085b\\u202ec\"}}";
+	size_t len;
+	unsigned char *img = image(json, &len);
+	struct rs_fwinfo fw;
+	struct rs_errors errs = { 0 };
+	assert_true(rs_fwinfo_parse("x.bin", img, len, &fw, &errs));
+	assert_string_equal(fw.version, "v1\\x1b[2J\\x1b]0;owned\\x07");
+	assert_string_equal(fw.build_versions, "gcc\\xc2\\x9b31m");
+	assert_string_equal(fw.mcu, "stm32f429xx");
+	assert_string_equal(rs_fwinfo_config(&fw, "EVIL\\x1b"), "a\\xc2\\x85b\\xe2\\x80\\xaec");
+	rs_fwinfo_free(&fw);
+	free(img);
+}
+
+/* 16 MiB of the given block, repeated. */
+static unsigned char *repeat(const unsigned char *block, size_t blen, size_t *len)
+{
+	*len = 16u * 1024 * 1024;
+	unsigned char *buf = malloc(*len);
+	for (size_t i = 0; i < *len; i += blen)
+		memcpy(buf + i, block, *len - i < blen ? *len - i : blen);
+	return buf;
+}
+
+static unsigned char *zblock(const char *head, size_t fill, char c, const char *tail, size_t *zlen)
+{
+	size_t hl = strlen(head), tl = strlen(tail), n = hl + fill + tl;
+	char *plain = malloc(n);
+	memcpy(plain, head, hl);
+	memset(plain + hl, c, fill);
+	memcpy(plain + hl + fill, tail, tl);
+	uLongf zl = compressBound(n);
+	unsigned char *z = malloc(zl);
+	assert_int_equal(compress2(z, &zl, (const Bytef *)plain, n, 9), Z_OK);
+	free(plain);
+	*zlen = zl;
+	return z;
+}
+
+/* Crafted 16 MiB files cost a bounded amount of work, counted by the scanner
+ * (before the bound, the first of them took over 30 s of CPU). */
+static void hostile_files_cost_bounded_work(void **state)
+{
+	(void)state;
+	size_t zl[3];
+	unsigned char *z[3] = {
+		/* streams that inflate to megabytes of a JSON-looking object */
+		zblock("{", 5u << 20, '\0', "", &zl[0]),
+		/* complete streams of a 900 KiB valid JSON object, no version */
+		zblock("{\"a\": \"", 900u << 10, 'x', "\"}", &zl[1]),
+		/* a zlib header at every second byte */
+		(unsigned char *)strdup("\x78\x9c"),
+	};
+	zl[2] = 2;
+	for (size_t i = 0; i < 3; i++) {
+		size_t len;
+		unsigned char *img = repeat(z[i], zl[i], &len);
+		struct rs_fwinfo fw;
+		struct rs_errors errs = { 0 };
+		struct rs_fwinfo_work work;
+		assert_false(rs_fwinfo_scan("hostile.bin", img, len, &fw, &errs, &work));
+		/* The budget, plus at most one slice in and out past it. */
+		if (work.units > RS_FWINFO_WORK_MAX + 2 * 64 * 1024 + RS_FWINFO_CANDIDATE_COST)
+			fail_msg("file %zu: %zu units of work", i, work.units);
+		assert_true(work.gave_up);
+		assert_int_equal(errs.count, 1);
+		assert_non_null(strstr(errs.items[0].msg, "gave up"));
+		rs_errors_clear(&errs);
+		free(img);
+		free(z[i]);
+	}
+}
+
+/* A klipper.bin-like image (44 KiB of pseudo-random code, the dictionary in
+ * the middle) is found at a small fraction of the budget. */
+static void real_sized_image_is_cheap(void **state)
+{
+	(void)state;
+	uLongf zl = compressBound(sizeof(dict));
+	unsigned char *z = malloc(zl);
+	assert_int_equal(compress2(z, &zl, (const Bytef *)dict, strlen(dict), 9), Z_OK);
+	size_t len = 44528;
+	unsigned char *img = malloc(len);
+	unsigned x = 2463534242u;
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		img[i] = (unsigned char)x;
+	}
+	memcpy(img + len / 2, z, zl);
+	struct rs_fwinfo fw;
+	struct rs_errors errs = { 0 };
+	struct rs_fwinfo_work work;
+	assert_true(rs_fwinfo_scan("fw.bin", img, len, &fw, &errs, &work));
+	assert_string_equal(fw.mcu, "stm32f429xx");
+	assert_false(work.gave_up);
+	assert_true(work.units < 64 * 1024);
+	rs_fwinfo_free(&fw);
+	free(img);
+	free(z);
+}
+
 static void reads_file(void **state)
 {
 	(void)state;
@@ -149,6 +261,9 @@ int main(void)
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(deep_nesting_is_safe),
 		cmocka_unit_test(reads_file),
+		cmocka_unit_test(strings_are_display_safe),
+		cmocka_unit_test(hostile_files_cost_bounded_work),
+		cmocka_unit_test(real_sized_image_is_cheap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

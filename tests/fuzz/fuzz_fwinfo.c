@@ -1,6 +1,7 @@
 /* libFuzzer target: the firmware dictionary reader. The input is used twice:
  * as a raw image (zlib scanning of arbitrary bytes) and as the JSON inside a
- * well-formed zlib stream (the JSON scanner). Never a crash, leak or hang. */
+ * well-formed zlib stream (the JSON scanner). Never a crash, leak or hang,
+ * and every string kept is safe to print. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "core/fwinfo.h"
 #include "core/kconfig.h"
+#include "core/text_safe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +21,13 @@ static void parse(const unsigned char *img, size_t len)
 	if (rs_fwinfo_parse("fuzz.bin", img, len, &fw, &errs)) {
 		if (!fw.version || !fw.mcu)
 			__builtin_trap();
+		/* Whatever the dictionary holds, what is kept is safe to show. */
+		if (!rs_text_is_safe(fw.version) || !rs_text_is_safe(fw.mcu) ||
+		    (fw.build_versions && !rs_text_is_safe(fw.build_versions)))
+			__builtin_trap();
+		for (size_t i = 0; i < fw.config.count; i++)
+			if (!rs_text_is_safe(fw.config.items[i]))
+				__builtin_trap();
 		rs_fwinfo_free(&fw);
 	} else if (errs.count == 0) {
 		__builtin_trap();
