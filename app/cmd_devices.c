@@ -92,14 +92,26 @@ static void print_match(const struct rs_catalog *cat, const struct rs_hw_board *
 	rs_board_match_free(&m);
 }
 
-static void print_board_line(const struct rs_hw_board *b)
+static void print_parts(const struct rs_hw_card *c);
+
+/* The text printers below show display-safe copies: device nodes, by-id
+ * links and mount points come from udev and the mount table raw. */
+static void print_board_line(const struct rs_hw_board *raw, bool with_link)
 {
-	printf("%s  %s  %04x:%04x  mcu %s  serial %s\n", or_dash(b->devnode),
-	       rs_hw_board_kind_title(b->kind), b->vid, b->pid, or_dash(b->mcu), or_dash(b->serial));
+	struct rs_hw_board b;
+	rs_hw_board_copy_shown(&b, raw);
+	printf("%s  %s  %04x:%04x  mcu %s  serial %s\n", or_dash(b.devnode),
+	       rs_hw_board_kind_title(b.kind), b.vid, b.pid, or_dash(b.mcu), or_dash(b.serial));
+	if (with_link && b.by_id)
+		printf("    %s\n", b.by_id);
+	rs_hw_board_free(&b);
 }
 
-static void print_card_line(const struct rs_hw_card *c)
+static void print_card_line(const struct rs_hw_card *raw, bool with_parts)
 {
+	struct rs_hw_card shown_card;
+	rs_hw_card_copy_shown(&shown_card, raw);
+	const struct rs_hw_card *c = &shown_card;
 	char sz[32];
 	printf("%s  %s %s  %s  %s", or_dash(c->devnode), or_dash(c->vendor), or_dash(c->model),
 	       size_text(c->size, sz, sizeof(sz)), rs_card_bus_name(c->bus));
@@ -109,6 +121,9 @@ static void print_card_line(const struct rs_hw_card *c)
 			printf(" (%s)", c->system_path);
 	}
 	printf("\n");
+	if (with_parts)
+		print_parts(c);
+	rs_hw_card_free(&shown_card);
 }
 
 static void print_parts(const struct rs_hw_card *c)
@@ -133,9 +148,7 @@ static void print_human(const struct rs_hw_list *l, const struct rs_catalog *cat
 		printf("  none found (is the board connected by USB and powered?)\n");
 	for (size_t i = 0; i < l->board_count; i++) {
 		printf("  ");
-		print_board_line(&l->boards[i]);
-		if (l->boards[i].by_id)
-			printf("    %s\n", l->boards[i].by_id);
+		print_board_line(&l->boards[i], true);
 		print_match(cat, &l->boards[i]);
 	}
 	printf("SD cards:\n");
@@ -146,8 +159,7 @@ static void print_human(const struct rs_hw_list *l, const struct rs_catalog *cat
 			continue;
 		n++;
 		printf("  ");
-		print_card_line(c);
-		print_parts(c);
+		print_card_line(c, true);
 	}
 	if (n == 0)
 		printf("  none found (insert the card into a USB card reader on the Pi)\n");
@@ -291,10 +303,10 @@ static void on_change(void *ctx, const struct rs_hw_event *ev)
 		rs_json_finish(&j);
 	} else if (ev->board) {
 		printf("%s board ", rs_hw_change_name(ev->change));
-		print_board_line(ev->board);
+		print_board_line(ev->board, false);
 	} else {
 		printf("%s card ", rs_hw_change_name(ev->change));
-		print_card_line(ev->card);
+		print_card_line(ev->card, false);
 	}
 	fflush(stdout);
 }

@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "app/sd_device.h"
 #include "app/sd_report.h"
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
@@ -157,8 +158,11 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 			rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 			goto out;
 		}
-		for (size_t i = 0; i < remove.count; i++)
-			fprintf(stderr, "Will remove %s from the card.\n", remove.items[i]);
+		for (size_t i = 0; i < remove.count; i++) {
+			char *shown = rs_text_safe(remove.items[i]); /* a name from the card */
+			fprintf(stderr, "Will remove %s from the card.\n", shown);
+			free(shown);
+		}
 		char *q = rs_xasprintf("Write %s to %s (%s)?", b->sd_file, dev, desc);
 		bool yes = ask_yes(q);
 		free(q);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/json_out.h"
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
 static void print_errors(const struct rs_errors *errs)
@@ -53,6 +54,9 @@ int rs_sd_report_fail(bool json, enum rs_sd_status st, const struct rs_errors *e
 void rs_sd_report_progress(void *ud, enum rs_sd_step step, const char *detail)
 {
 	(void)ud;
+	/* detail can be a file name found on the card. */
+	char *shown = rs_text_safe(detail);
+	detail = shown;
 	switch (step) {
 	case RS_SD_STEP_REMOVE: printf("  removing old %s\n", detail); break;
 	case RS_SD_STEP_COPY: printf("  copying to %s\n", detail); break;
@@ -60,6 +64,7 @@ void rs_sd_report_progress(void *ud, enum rs_sd_step step, const char *detail)
 	case RS_SD_STEP_VERIFY: printf("  reading %s back (SHA-256)\n", detail); break;
 	case RS_SD_STEP_DONE: break;
 	}
+	free(shown);
 	fflush(stdout);
 }
 

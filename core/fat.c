@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/text_safe.h"
+
 static uint16_t le16(const unsigned char *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
@@ -22,9 +24,8 @@ static void copy_trimmed(char *dst, const unsigned char *src, size_t n)
 	size_t len = n;
 	while (len && (src[len - 1] == ' ' || src[len - 1] == '\0'))
 		len--;
-	for (size_t i = 0; i < len; i++)
-		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
-	dst[len] = '\0';
+	/* Boot-sector bytes are anyone's: kept display-safe. */
+	rs_text_safe_copy(dst, 4 * n + 1, (const char *)src, len);
 }
 
 /* The BIOS parameter block a FAT volume must have. */

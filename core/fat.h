@@ -24,8 +24,10 @@ enum rs_fs_kind {
 
 struct rs_fat_info {
 	enum rs_fs_kind kind;
-	char label[12];        /* boot-sector volume label, trailing blanks removed */
-	char oem[9];
+	/* Boot-sector volume label, trailing blanks removed, display-safe
+	 * (an escaped byte takes four characters). */
+	char label[4 * 11 + 1];
+	char oem[4 * 8 + 1];
 	uint32_t sector_size;  /* bytes */
 	uint32_t cluster_size; /* bytes; 0 for non-FAT */
 	uint64_t total_bytes;  /* size of the volume the boot sector describes */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
 static char *dup_or_null(const char *s)
@@ -65,41 +66,63 @@ void rs_hw_list_free(struct rs_hw_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-void rs_hw_board_copy(struct rs_hw_board *dst, const struct rs_hw_board *src)
+static void board_copy(struct rs_hw_board *dst, const struct rs_hw_board *src,
+		       char *(*dup)(const char *))
 {
 	*dst = *src;
-	dst->syspath = dup_or_null(src->syspath);
-	dst->tty_syspath = dup_or_null(src->tty_syspath);
-	dst->devnode = dup_or_null(src->devnode);
-	dst->by_id = dup_or_null(src->by_id);
-	dst->manufacturer = dup_or_null(src->manufacturer);
-	dst->product = dup_or_null(src->product);
-	dst->serial = dup_or_null(src->serial);
-	dst->mcu = dup_or_null(src->mcu);
+	dst->syspath = dup(src->syspath);
+	dst->tty_syspath = dup(src->tty_syspath);
+	dst->devnode = dup(src->devnode);
+	dst->by_id = dup(src->by_id);
+	dst->manufacturer = dup(src->manufacturer);
+	dst->product = dup(src->product);
+	dst->serial = dup(src->serial);
+	dst->mcu = dup(src->mcu);
 }
 
-void rs_hw_card_copy(struct rs_hw_card *dst, const struct rs_hw_card *src)
+static void card_copy(struct rs_hw_card *dst, const struct rs_hw_card *src,
+		      char *(*dup)(const char *))
 {
 	*dst = *src;
-	dst->syspath = dup_or_null(src->syspath);
-	dst->name = dup_or_null(src->name);
-	dst->devnode = dup_or_null(src->devnode);
-	dst->vendor = dup_or_null(src->vendor);
-	dst->model = dup_or_null(src->model);
-	dst->mountpoint = dup_or_null(src->mountpoint);
-	dst->system_path = dup_or_null(src->system_path);
+	dst->syspath = dup(src->syspath);
+	dst->name = dup(src->name);
+	dst->devnode = dup(src->devnode);
+	dst->vendor = dup(src->vendor);
+	dst->model = dup(src->model);
+	dst->mountpoint = dup(src->mountpoint);
+	dst->system_path = dup(src->system_path);
 	dst->parts = src->part_count ? rs_xcalloc(src->part_count, sizeof(*dst->parts)) : NULL;
 	for (size_t i = 0; i < src->part_count; i++) {
 		const struct rs_hw_part *s = &src->parts[i];
 		struct rs_hw_part *d = &dst->parts[i];
 		*d = *s;
-		d->name = dup_or_null(s->name);
-		d->devnode = dup_or_null(s->devnode);
-		d->fs_type = dup_or_null(s->fs_type);
-		d->fs_version = dup_or_null(s->fs_version);
-		d->fs_label = dup_or_null(s->fs_label);
-		d->mountpoint = dup_or_null(s->mountpoint);
+		d->name = dup(s->name);
+		d->devnode = dup(s->devnode);
+		d->fs_type = dup(s->fs_type);
+		d->fs_version = dup(s->fs_version);
+		d->fs_label = dup(s->fs_label);
+		d->mountpoint = dup(s->mountpoint);
 	}
+}
+
+void rs_hw_board_copy(struct rs_hw_board *dst, const struct rs_hw_board *src)
+{
+	board_copy(dst, src, dup_or_null);
+}
+
+void rs_hw_card_copy(struct rs_hw_card *dst, const struct rs_hw_card *src)
+{
+	card_copy(dst, src, dup_or_null);
+}
+
+void rs_hw_board_copy_shown(struct rs_hw_board *dst, const struct rs_hw_board *src)
+{
+	board_copy(dst, src, rs_text_safe);
+}
+
+void rs_hw_card_copy_shown(struct rs_hw_card *dst, const struct rs_hw_card *src)
+{
+	card_copy(dst, src, rs_text_safe);
 }
 
 void rs_hw_list_copy(struct rs_hw_list *dst, const struct rs_hw_list *src)

@@ -95,6 +95,11 @@ void rs_hw_list_free(struct rs_hw_list *l);
 void rs_hw_board_copy(struct rs_hw_board *dst, const struct rs_hw_board *src);
 void rs_hw_card_copy(struct rs_hw_card *dst, const struct rs_hw_card *src);
 void rs_hw_list_copy(struct rs_hw_list *dst, const struct rs_hw_list *src);
+/* Copies for printing: every string made display-safe (core/text_safe.h).
+ * Device nodes, by-id links and mount points stay raw in the originals,
+ * because they are opened and compared; these copies are only shown. */
+void rs_hw_board_copy_shown(struct rs_hw_board *dst, const struct rs_hw_board *src);
+void rs_hw_card_copy_shown(struct rs_hw_card *dst, const struct rs_hw_card *src);
 
 /* Replaces the entry with the same syspath or appends; takes ownership. */
 void rs_hw_list_put_board(struct rs_hw_list *l, struct rs_hw_board *b);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
 bool rs_sd_name_eq(const char *a, const char *b)
@@ -136,10 +137,12 @@ static void push_owned(struct rs_strv *out, char *s)
 void rs_sd_after_write_steps(const struct rs_board *b, const char *mountpoint,
 			     const char *check_step, struct rs_strv *out)
 {
-	if (mountpoint)
+	if (mountpoint) {
+		char *shown = rs_text_safe(mountpoint); /* from the mount table */
 		push_owned(out, rs_xasprintf("Eject the card (it is mounted at %s), then take it "
-					     "out of the reader.", mountpoint));
-	else
+					     "out of the reader.", shown));
+		free(shown);
+	} else
 		rs_strv_push(out, "It is safe to remove the card from the reader now.");
 	rs_strv_push(out, "Power the printer off.");
 	push_owned(out, rs_xasprintf("Put the card into the %s's own microSD slot.",

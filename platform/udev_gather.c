@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "core/card_policy.h"
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
-/* Device strings come from USB descriptors anyone can program: keep them
- * printable ASCII so they cannot move the cursor or break the terminal. */
+/* Device strings come from USB descriptors anyone can program: stored
+ * display-safe (core/text_safe.h) so they cannot move the cursor or break
+ * the terminal. */
 static char *clean(const char *s)
 {
 	if (!s)
@@ -23,11 +25,7 @@ static char *clean(const char *s)
 		n--;
 	if (n == 0)
 		return NULL;
-	char *out = rs_xstrndup(s, n);
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-	return out;
+	return rs_text_safe_n(s, n);
 }
 
 static char *dup_or_null(const char *s)

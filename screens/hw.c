@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/board_match.h"
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 #include "platform/sdcard.h"
 #include "screens/wizard.h"
@@ -155,7 +156,8 @@ void rs_wizard_hw_board_text(struct rs_wizard *w, const struct rs_hw_board *hb, 
 {
 	struct rs_board_match m;
 	rs_board_match(w->cat, hb, &m);
-	int n = snprintf(buf, len, "%s  %s%s%s", hb->devnode ? hb->devnode : "(no node)",
+	char *node = rs_text_safe(hb->devnode ? hb->devnode : "(no node)"); /* udev's */
+	int n = snprintf(buf, len, "%s  %s%s%s", node,
 			 rs_hw_board_kind_title(hb->kind), hb->mcu ? ", " : "",
 			 hb->mcu ? hb->mcu : "");
 	for (size_t k = 0; k < m.count && n >= 0 && (size_t)n < len; k++)
@@ -166,6 +168,7 @@ void rs_wizard_hw_board_text(struct rs_wizard *w, const struct rs_hw_board *hb, 
 	if (m.kind == RS_MATCH_NONE && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ": no board file matches");
 	rs_board_match_free(&m);
+	free(node);
 }
 
 const char *rs_wizard_hw_card_fs(const struct rs_hw_card *c)
@@ -201,7 +204,8 @@ void rs_wizard_hw_card_text(const struct rs_hw_card *c, char *buf, size_t len)
 			*s = ' ';
 	rs_sd_format_size(p && p->size ? p->size : c->size, size, sizeof(size));
 	const char *label = p ? p->fs_label : NULL;
-	snprintf(buf, len, "%-10s  %-24s %9s  %s%s%s%s", rs_hw_card_target(c),
-		 name[0] ? name : "card reader", size, rs_wizard_hw_card_fs(c),
-		 label ? " \"" : "", label ? label : "", label ? "\"" : "");
+	char *node = rs_text_safe(rs_hw_card_target(c)); /* udev's */
+	snprintf(buf, len, "%-10s  %-24s %9s  %s%s%s%s", node, name[0] ? name : "card reader", size,
+		 rs_wizard_hw_card_fs(c), label ? " \"" : "", label ? label : "", label ? "\"" : "");
+	free(node);
 }

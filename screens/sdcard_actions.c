@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
 #include "platform/sdwrite.h"
@@ -81,13 +82,22 @@ char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
 	FILE *f = open_memstream(&text, &size);
 	if (!f)
 		abort();
-	fprintf(f, "%s (%s) will get %s (%zu bytes, %s, %s).", target, desc, b->sd_file,
+	/* Names on the card and the mount point are shown display-safe. */
+	char *shown = rs_text_safe(target);
+	fprintf(f, "%s (%s) will get %s (%zu bytes, %s, %s).", shown, desc, b->sd_file,
 		fw->size, fw->mcu ? fw->mcu : b->mcu, fw->version ? fw->version : "version unknown");
-	for (size_t i = 0; i < remove.count; i++)
-		fprintf(f, " %s will be removed.", remove.items[i]);
+	free(shown);
+	for (size_t i = 0; i < remove.count; i++) {
+		shown = rs_text_safe(remove.items[i]);
+		fprintf(f, " %s will be removed.", shown);
+		free(shown);
+	}
 	fprintf(f, " Nothing else on the card changes.");
-	if (card.mountpoint)
-		fprintf(f, " It is mounted at %s; the file is written through it.", card.mountpoint);
+	if (card.mountpoint) {
+		shown = rs_text_safe(card.mountpoint);
+		fprintf(f, " It is mounted at %s; the file is written through it.", shown);
+		free(shown);
+	}
 	if (rs_sdcard_is_large(&card))
 		fprintf(f, "\n\nThis card is larger than 32 GB: many bootloaders cannot read such "
 			   "cards. If the board does not take the firmware, use a card of 32 GB "
@@ -104,7 +114,8 @@ out:
 static void on_progress(void *ud, enum rs_sd_step step, const char *detail)
 {
 	struct rs_strv *done = ud;
-	char *line = NULL;
+	char *line = NULL, *shown = rs_text_safe(detail);
+	detail = shown;
 	switch (step) {
 	case RS_SD_STEP_REMOVE: line = rs_xasprintf("removed %s", detail); break;
 	case RS_SD_STEP_COPY: line = rs_xasprintf("copied to %s", detail); break;
@@ -115,6 +126,7 @@ static void on_progress(void *ud, enum rs_sd_step step, const char *detail)
 	if (line)
 		rs_strv_push(done, line);
 	free(line);
+	free(shown);
 }
 
 void rs_sd_written_free(struct rs_sd_written *w)
