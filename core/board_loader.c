@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sdcheck.h"
 #include "core/xalloc.h"
 #include "core/yaml_fields.h"
 #include "core/yaml_tree.h"
@@ -162,6 +163,29 @@ static void check_klipper_lines(struct rs_field_ctx *ctx, const struct rs_ynode 
 				"'klipper' needs at least CONFIG_LOW_LEVEL_OPTIONS=y and the MACH family");
 }
 
+/* sdcard.file and renamed_to go to mtools and onto the card as they are. */
+static void check_sd_names(struct rs_field_ctx *ctx, const struct rs_ynode *root,
+			   const struct rs_board *b)
+{
+	const char *keys[] = { "flash.sdcard.file", "flash.sdcard.renamed_to" };
+	const char *names[] = { b->sd_file, b->sd_renamed };
+	bool ok = true;
+	for (size_t i = 0; i < 2; i++) {
+		char why[128];
+		if (!names[i] || rs_sd_name_check(names[i], why, sizeof(why)))
+			continue;
+		rs_fields_error(ctx, value_node(root, keys[i]), RS_ERR_VALUE,
+				"'%s' must be a plain 8.3 file name like firmware.bin or "
+				"FIRMWARE.CUR; \"%s\" %s",
+				strrchr(keys[i], '.') + 1, names[i], why);
+		ok = false;
+	}
+	if (ok && b->sd_file && b->sd_renamed && rs_sd_name_eq(b->sd_file, b->sd_renamed))
+		rs_fields_error(ctx, value_node(root, keys[1]), RS_ERR_VALUE,
+				"'renamed_to' must differ from 'file' (FAT names ignore case): the "
+				"rename is how a flashed card is told from one that was not");
+}
+
 static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 			struct board_doc *doc, const char *expected_id)
 {
@@ -187,6 +211,7 @@ static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 		rs_fields_error(ctx, value_node(root, "flash"), RS_ERR_MISSING_KEY,
 				"flash method '%s' needs an 'sdcard' block (file, renamed_to)",
 				rs_flash_method_name(b->flash_method));
+	check_sd_names(ctx, root, b);
 	if (b->flash_method == RS_FLASH_DFU && !b->has_dfu)
 		rs_fields_error(ctx, value_node(root, "flash"), RS_ERR_MISSING_KEY,
 				"flash method 'dfu' needs a 'dfu' block");

@@ -1,6 +1,7 @@
 #include "core/sdcheck.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,56 @@ bool rs_sd_name_eq(const char *a, const char *b)
 		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
 			return false;
 	return *a == *b;
+}
+
+bool rs_sd_name_check(const char *name, char *why, size_t len)
+{
+	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				      "0123456789_-.";
+	size_t n = strlen(name);
+	if (n == 0) {
+		snprintf(why, len, "is empty");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (strchr(allowed, c))
+			continue;
+		if (c == '/' || c == '\\')
+			snprintf(why, len, "holds '%c': it names a file in the card's root, not a path",
+				 c);
+		else if (c == '*' || c == '?' || c == '[' || c == ']')
+			snprintf(why, len, "holds '%c', a wildcard to mtools and shells", c);
+		else if (c == '@')
+			snprintf(why, len, "holds '@' (mtools reads \"@@\" as an offset)");
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(why, len, "holds a control character");
+		else if (c >= 0x80)
+			snprintf(why, len, "holds a character outside ASCII");
+		else
+			snprintf(why, len, "holds '%c'", c);
+		return false;
+	}
+	if (name[0] == '-' || name[0] == '.') {
+		snprintf(why, len, "starts with '%c'%s", name[0],
+			 name[0] == '-' ? ", which tools read as an option" : "");
+		return false;
+	}
+	const char *dot = strchr(name, '.');
+	if (dot && strchr(dot + 1, '.')) {
+		snprintf(why, len, "has more than one '.'");
+		return false;
+	}
+	size_t stem = dot ? (size_t)(dot - name) : n, ext = dot ? n - stem - 1 : 0;
+	if (stem > 8) {
+		snprintf(why, len, "has %zu characters before the extension (at most 8)", stem);
+		return false;
+	}
+	if (dot && (ext == 0 || ext > 3)) {
+		snprintf(why, len, "has %zu characters after the '.' (1 to 3)", ext);
+		return false;
+	}
+	return true;
 }
 
 static bool prefix_ci(const char *s, const char *prefix, size_t n)

@@ -24,6 +24,15 @@
 
 /* Case-insensitive comparison of FAT names. */
 bool rs_sd_name_eq(const char *a, const char *b);
+/* Whether name can be a firmware file name in a card's root (a board file's
+ * sdcard.file and renamed_to): a FAT 8.3 short name, 1 to 8 characters and
+ * optionally a '.' and 1 to 3 more, of letters, digits, '_' and '-', not
+ * starting with '-' or '.'. So it is never a path, a wildcard, an mtools
+ * offset ("@@") or an option, and every bootloader's FAT code can find it.
+ * Either case is fine: FAT matches names without regard to case, and the
+ * bootloaders' own names are firmware.bin and FIRMWARE.CUR. When it cannot,
+ * why says so ("holds '/': ..."). */
+bool rs_sd_name_check(const char *name, char *why, size_t len);
 /* True when a root-directory file must be removed before writing for board b:
  * the bootloader's file name, its renamed name, FIRMWARE.CUR, OLD.BIN, our
  * temporary name, and older copies such as "firmware-old.bin" or

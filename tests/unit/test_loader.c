@@ -48,7 +48,42 @@ struct bad_case {
 	enum rs_error_code code;
 };
 
+/* The flash block as an SD-card board (lines 14-17): values at 16:11 and 17:17. */
+#define SD(file, renamed)                                                                     \
+	"  method: sdcard\n  sdcard:\n    file: " file "\n    renamed_to: " renamed "\n"
+#define SD_FILE(v) { "  method: usb\n", SD(v, "FIRMWARE.CUR"), 16, 11, RS_ERR_VALUE }
+#define SD_RENAMED(v) { "  method: usb\n", SD("firmware.bin", v), 17, 17, RS_ERR_VALUE }
+
 static const struct bad_case cases[] = {
+	/* sdcard.file and renamed_to: plain 8.3 names only */
+	SD_FILE("../firmware.bin"),
+	SD_FILE("/firmware.bin"),
+	SD_FILE("fw/a.bin"),
+	SD_FILE("'fw\\a.bin'"),
+	SD_FILE("\"*.bin\""),
+	SD_FILE("fw?.bin"),
+	SD_FILE("\"[ab].bin\""),
+	SD_FILE("fw]a.bin"),
+	SD_FILE("-firmware.bin"),
+	SD_FILE("-v"),
+	SD_FILE(".firmware"),
+	SD_FILE("fw@@1.bin"),
+	SD_FILE("\"fw\\e[2J.bin\""),   /* YAML escape for ESC */
+	SD_FILE("\"fw\\u009b.bin\""),  /* C1 CSI */
+	SD_FILE("\"fw\\t.bin\""),
+	SD_FILE("f\xc3\xa9.bin"),        /* not ASCII */
+	SD_FILE("\"fw a.bin\""),
+	SD_FILE("firmware1.bin"),       /* 9 before the dot */
+	SD_FILE("firmware.bins"),       /* 4 after it */
+	SD_FILE("firmware."),
+	SD_FILE("fw.tar.gz"),
+	SD_FILE("firmware12"),
+	SD_RENAMED("FIRMWARE/CUR"),
+	SD_RENAMED("FIRMWARE.CURR"),
+	SD_RENAMED("\"*\""),
+	SD_RENAMED("-OLD.BIN"),
+	SD_RENAMED("FIRMWARE.BIN"),     /* the same name as file, in another case */
+	{ "  method: usb\n", SD("firmware.bin", "\"\""), 17, 17, RS_ERR_EMPTY },
 	{ "docs: https://example.com/board\n", "docs: https://example.com/board\ncolour: red\n", 21, 1, RS_ERR_UNKNOWN_KEY },
 	{ "name: Test Board\n", "name: Test Board\nname: Again\n", 3, 1, RS_ERR_DUPLICATE_KEY },
 	{ "mcu: stm32f446xx", "mcu: &m stm32f446xx", 5, 6, RS_ERR_ALIAS },
@@ -139,6 +174,60 @@ static void test_base_is_valid(void **state)
 	assert_int_equal(b.endstop_rail, RS_RAIL_5V);
 	assert_true(b.power_jumpers);
 	rs_board_free(&b);
+}
+
+/* The names bootloaders use, in either case, and other 8.3 names load; a
+ * rejected one says which name and why, the value shown display-safe. */
+static void test_sd_names(void **state)
+{
+	(void)state;
+	static const char *const good[][2] = {
+		{ "firmware.bin", "FIRMWARE.CUR" }, { "firmware.bin", "OLD.BIN" },
+		{ "FIRMWARE.BIN", "firmware.cur" }, { "fw_2-a.bin", "A" },
+		{ "KLIPPER", "K.B" },               { "Robin_e3.bin", "ROBIN_E3.CUR" },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *block = rs_xasprintf("  method: sdcard\n  sdcard:\n    file: %s\n"
+					   "    renamed_to: %s\n", good[i][0], good[i][1]);
+		char *doc = edit("  method: usb\n", block);
+		struct rs_errors errs = { 0 };
+		struct rs_board b;
+		bool ok = rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs);
+		if (!ok)
+			fail_msg("%s / %s rejected: %s", good[i][0], good[i][1], errs.items[0].msg);
+		assert_string_equal(b.sd_file, good[i][0]);
+		assert_string_equal(b.sd_renamed, good[i][1]);
+		rs_board_free(&b);
+		free(doc);
+		free(block);
+	}
+	static const char *const bad[][2] = {
+		{ SD("../firmware.bin", "FIRMWARE.CUR"),
+		  "'file' must be a plain 8.3 file name like firmware.bin or FIRMWARE.CUR; "
+		  "\"../firmware.bin\" holds '/': it names a file in the card's root, not a path" },
+		{ SD("\"fw\\e[2J.bin\"", "FIRMWARE.CUR"),
+		  "'file' must be a plain 8.3 file name like firmware.bin or FIRMWARE.CUR; "
+		  "\"fw\\x1b[2J.bin\" holds a control character" },
+		{ SD("firmware.bin", "FIRMWARE.CURR"),
+		  "'renamed_to' must be a plain 8.3 file name like firmware.bin or FIRMWARE.CUR; "
+		  "\"FIRMWARE.CURR\" has 4 characters after the '.' (1 to 3)" },
+		{ SD("fw@@1.bin", "FIRMWARE.CUR"),
+		  "'file' must be a plain 8.3 file name like firmware.bin or FIRMWARE.CUR; "
+		  "\"fw@@1.bin\" holds '@' (mtools reads \"@@\" as an offset)" },
+		{ SD("-v", "FIRMWARE.CUR"),
+		  "'file' must be a plain 8.3 file name like firmware.bin or FIRMWARE.CUR; "
+		  "\"-v\" starts with '-', which tools read as an option" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *doc = edit("  method: usb\n", bad[i][0]);
+		struct rs_errors errs = { 0 };
+		struct rs_board b;
+		assert_false(rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs));
+		assert_int_equal(errs.count, 1);
+		assert_string_equal(errs.items[0].msg, bad[i][1]);
+		rs_errors_clear(&errs);
+		free(doc);
+	}
 }
 
 static void test_oversized(void **state)
@@ -233,6 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_is_valid),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_sd_names),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_drivers),
