@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 
 #define SIDECAR_MAX (64 * 1024)
@@ -105,7 +106,9 @@ bool rs_sidecar_parse(const char *file, const char *buf, size_t len, struct rs_s
 			if (strcmp(line, fields[i].key) == 0) {
 				char **s = slot(&sc, &fields[i]);
 				free(*s);
-				*s = rs_xstrdup(val);
+				/* The file sits in the user's folder: its text is
+				 * kept display-safe (real values are plain ASCII). */
+				*s = rs_text_safe(val);
 			}
 		}
 		free(line);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/text_safe.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
 
@@ -70,7 +71,7 @@ static char *git_describe(const char *dir)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !buf[0])
 		return NULL;
-	return rs_xstrdup(buf);
+	return rs_text_safe(buf); /* tag names are the tree owner's: shown, kept safe */
 }
 
 bool rs_klipper_tree_find(const char *dir, struct rs_klipper_tree *out)

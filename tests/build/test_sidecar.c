@@ -78,12 +78,28 @@ static void tolerant(void **state)
 	rs_sidecar_free(&out);
 }
 
+/* The sidecar lives in the user's folder: a hand-edited version with an
+ * escape sequence is read back display-safe. */
+static void edited_text_is_display_safe(void **state)
+{
+	(void)state;
+	const char *text = "version=v1\x1b]0;owned\x07\xc2\x9b\nmcu=stm32\x1b[2J\nsha256=s\nsize=7\n";
+	struct rs_sidecar out;
+	struct rs_errors errs = { 0 };
+	assert_true(rs_sidecar_parse("m", text, strlen(text), &out, &errs));
+	assert_string_equal(out.version, "v1\\x1b]0;owned\\x07\\xc2\\x9b");
+	assert_string_equal(out.mcu, "stm32\\x1b[2J");
+	assert_string_equal(out.sha256, "s");
+	rs_sidecar_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(tolerant),
+		cmocka_unit_test(edited_text_is_display_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
