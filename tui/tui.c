@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "core/text_safe.h"
+
 static SCREEN *screen;
 static bool active, colour, utf8;
 static attr_t styles[RS_STYLE_COUNT];
@@ -226,6 +228,15 @@ static size_t next_char(const char *s, int *cols)
 		*cols = 1;
 		return 1;
 	}
+	/* C1 controls, line/bidi format characters and bad bytes are drawn as
+	 * one '?' by rs_tui_put (core/text_safe.h decides which they are). */
+	unsigned cp;
+	enum rs_text_kind kind;
+	size_t k = rs_text_next(s, strnlen(s, 4), &cp, &kind);
+	if (kind != RS_TEXT_SHOWN) {
+		*cols = 1;
+		return k;
+	}
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
 	wchar_t wc;
@@ -260,9 +271,13 @@ int rs_tui_put(WINDOW *w, int y, int x, int width, const char *s)
 		if (used + cols > width)
 			break;
 		unsigned char c = (unsigned char)*s;
+		unsigned cp;
+		enum rs_text_kind kind;
+		rs_text_next(s, n, &cp, &kind);
+		/* The last guard before the terminal, whatever the caller passed. */
 		if (c < 0x20 || c == 0x7f)
 			waddch(w, ' ');
-		else if (c >= 0x80 && !utf8)
+		else if ((c >= 0x80 && !utf8) || kind != RS_TEXT_SHOWN)
 			waddch(w, '?');
 		else
 			waddnstr(w, s, (int)n);

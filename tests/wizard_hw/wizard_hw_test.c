@@ -7,6 +7,8 @@
  *            is preselected and marked, the SD screen writes, asks first
  *            (Enter on the default No writes nothing), verifies, and after
  *            a simulated bootloader run the check says flashed.
+ *   names:   as walk, with a card whose old firmware copies are named with an
+ *            ESC sequence and a C1 control: the confirmation shows them as \xNN.
  *   hotplug: umockdev-wrapper wizard_hw_test hotplug BIN BOARDS MKFW TERM DATA UDEV_DATA
  *            Only the board is there; the reader is plugged in and out and the
  *            card taken out and put back while the SD screen waits.
@@ -200,6 +202,44 @@ static bool scenario_walk(struct vt *t)
 	return true;
 }
 
+/* Old firmware copies whose names hold an ESC sequence and a C1 control
+ * (U+009B, CSI): mcopy refuses ESC in a name, so a placeholder in the
+ * long-name entry is patched (its checksum covers only the short name). */
+static bool make_card_with_names(void)
+{
+	return make_card() &&
+	       sh("mcopy -i '%s' '%s.cur' '::/firmwareQ[2J.bin' && "
+		  "mcopy -i '%s' '%s.cur' \"::/firmware$(printf '\\302\\233')31m.bin\" && "
+		  "python3 -c 'import sys\n"
+		  "d = bytearray(open(sys.argv[1], \"rb\").read())\n"
+		  "i = d.index(\"Q\".encode(\"utf-16-le\") + b\"[\\0\")\n"
+		  "d[i] = 0x1b\n"
+		  "open(sys.argv[1], \"wb\").write(d)' '%s'",
+		  image, image, image, image, image) == 0;
+}
+
+/* The confirmation names every file it will remove, escaped as \xNN: no
+ * control byte from the card reaches the terminal. */
+static bool scenario_names(struct vt *t)
+{
+	CHECK(make_card_with_names() && put_card_in_node(), "card image in the emulated node");
+	CHECK(start(t), "spawn");
+	CHECK(walk_to_sd(t, true), "walk");
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("Write firmware?");
+	EXPECT("firmware\\x1b[2J.bin");
+	EXPECT("firmware\\xc2\\x9b31m.bin");
+	show(t, "confirm with odd names");
+	vt_key(t, VTERM_KEY_ESCAPE);
+	GONE("Write firmware?");
+	vt_char(t, 'q');
+	EXPECT("Quit ratos-setup?");
+	vt_char(t, 'y');
+	int rc = vt_wait_exit(t, WAIT_MS);
+	CHECK(rc == 0, "quit exits 0 (got %d)", rc);
+	return true;
+}
+
 #ifdef RS_WITH_UMOCKDEV
 static UMockdevTestbed *tb;
 static const char *data_dir, *udev_dir;
@@ -385,6 +425,8 @@ int main(int argc, char **argv)
 	bool ok = false;
 	if (strcmp(mode, "walk") == 0)
 		ok = scenario_walk(&t);
+	else if (strcmp(mode, "names") == 0)
+		ok = scenario_names(&t);
 #ifdef RS_WITH_UMOCKDEV
 	else if (strcmp(mode, "hotplug") == 0)
 		ok = scenario_hotplug(&t);
