@@ -219,7 +219,7 @@ def part_devices(binary, mkfw, tests):
             mi = f.read()
         # The kernel writes \ooo only for blanks and backslash; everything
         # else, ESC included, goes into the mount table raw.
-        mi = mi.replace(b"/media/pi/RATOS\\040CARD", b"/media/pi/\x1b[2J\x1b]0;owned\x07")
+        mi = mi.replace(b"/media/pi/RATOS\\040CARD", b"/media/pi/\x1b[2J\x1b]0;owned\x07\xff")
         with open(mountinfo, "wb") as f:
             f.write(mi)
         cmd = ["umockdev-run", "-d", reader, "-d", board, "--", binary, "--boards-dir",
@@ -233,7 +233,7 @@ def part_devices(binary, mkfw, tests):
               "the model is shown with \\xNN, printable UTF-8 kept")
         check("Gen\\x1b]0;owned\\x07eric" in out, "the vendor is shown with \\xNN")
         check("/dev/serial/by-id/usb-Klipper_\\x1b[2J_" in out, "the by-id link is shown with \\xNN")
-        check("mounted on /media/pi/\\x1b[2J\\x1b]0;owned\\x07" in out,
+        check("mounted on /media/pi/\\x1b[2J\\x1b]0;owned\\x07\\xff" in out,
               "the mount point is shown with \\xNN")
         p = run(cmd + ["--json", "--all"])
         safe_output(p, "devices --json")
@@ -241,8 +241,9 @@ def part_devices(binary, mkfw, tests):
         if doc:
             cards = [c for c in doc["cards"] if c["name"] == "sda"]
             check(len(cards) == 1 and cards[0]["partitions"][0]["mountpoint"] ==
-                  "/media/pi/\x1b[2J\x1b]0;owned\x07",
-                  "JSON keeps the raw mount point, escaped as JSON")
+                  "/media/pi/\x1b[2J\x1b]0;owned\x07\ufffd",
+                  "JSON keeps the mount point, escaped as JSON (a byte that is not "
+                  "UTF-8 as U+FFFD)")
             check(cards and cards[0]["selectable"], "the card is still offered")
     finally:
         shutil.rmtree(tmp)
