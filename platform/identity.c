@@ -11,6 +11,17 @@
 
 #include "core/xalloc.h"
 
+/* LeakSanitizer checks at exit by ptrace-attaching to this process, which a
+ * process whose effective uid is not its real one refuses; sanitizer builds
+ * go back to root on the way out so the check still runs. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RS_LEAK_CHECK_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RS_LEAK_CHECK_AT_EXIT 1
+#endif
+#endif
+
 /* Everything is read once in rs_identity_init and only read afterwards, so
  * a forked child can use it without locks or allocation. */
 static struct {
@@ -51,6 +62,14 @@ static bool become_root(void)
 	return seteuid(0) == 0 && setegid(id.root_gid) == 0 &&
 	       setgroups((size_t)id.root_ngroups, id.root_groups) == 0;
 }
+
+#ifdef RS_LEAK_CHECK_AT_EXIT
+static void root_for_leak_check(void)
+{
+	if (seteuid(0) != 0)
+		return;
+}
+#endif
 
 static gid_t *user_groups(const char *name, gid_t base, int *count)
 {
@@ -140,6 +159,9 @@ bool rs_identity_init(char **why)
 		return false;
 	}
 	id.sudo = true;
+#ifdef RS_LEAK_CHECK_AT_EXIT
+	atexit(root_for_leak_check);
+#endif
 	return true;
 }
 
