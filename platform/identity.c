@@ -168,8 +168,6 @@ bool rs_identity_init(char **why)
 bool rs_identity_is_sudo(void) { return id.sudo; }
 const char *rs_identity_user_name(void) { return id.sudo ? id.name : NULL; }
 const char *rs_identity_user_home(void) { return id.sudo ? id.home : NULL; }
-uid_t rs_identity_user_uid(void) { return id.sudo ? id.uid : getuid(); }
-gid_t rs_identity_user_gid(void) { return id.sudo ? id.gid : getgid(); }
 
 bool rs_identity_as_root_begin(void)
 {

@@ -37,12 +37,10 @@ bool rs_identity_init(char **why);
 
 /* True when running under sudo for a user other than root. */
 bool rs_identity_is_sudo(void);
-/* The invoking user's passwd entry under sudo (name, home, uid, gid);
- * NULL otherwise. */
+/* The invoking user's name and home (from the passwd database) under
+ * sudo; NULL otherwise. */
 const char *rs_identity_user_name(void);
 const char *rs_identity_user_home(void);
-uid_t rs_identity_user_uid(void);
-gid_t rs_identity_user_gid(void);
 
 /* Switches to root for work that needs it: opening a block device and the
  * tools that must read or write that device. Sections nest; every successful

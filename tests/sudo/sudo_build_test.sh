@@ -134,6 +134,17 @@ as_user build test-f446 --klipper "$K" --force
 check user-force-after-sudo test $? -eq 0
 has user-force-after-sudo "$T/out" "Built $H/$FWB/firmware-test-f446.bin"
 
+# ... and root writes it to a card only root may open (an image here).
+if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
+	truncate -s 64M "$T/card.img"
+	mkfs.fat -F 32 "$T/card.img" >/dev/null
+	chmod 600 "$T/card.img"
+	MTOOLS_SKIP_CHECK=1 as_sudo sdcard write --board test-f446 --device "$T/card.img" --yes
+	check sudo-card-write test $? -eq 0
+	has sudo-card-write "$T/out" "read it back: identical"
+	check sudo-card-owner test "$(stat -c %u "$T/card.img")" = 0
+fi
+
 # --- out/ planted as a symlink to a root-owned folder: never walked ----------
 # (The walk itself runs as the user now, so a symlink swapped in while it
 # runs can only reach what the user may delete anyway.)

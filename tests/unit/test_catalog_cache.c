@@ -69,12 +69,6 @@ static void test_rejects_damage(void **state)
 	rs_catalog_free(&cat);
 }
 
-static void set(char **field, const char *value)
-{
-	free(*field);
-	*field = value ? strdup(value) : NULL;
-}
-
 /* Hand-edited values: well-formed bytes, but strings the loader would never
  * have produced. Each must make the whole cache unusable. */
 static void test_rejects_values(void **state)
@@ -94,43 +88,50 @@ static void test_rejects_values(void **state)
 		{ "docs", "file:///etc/passwd" }, { "driver", "../x" },
 		{ "integrated", "../x" },
 	};
+	struct rs_catalog cat = { 0 }, back;
+	assert_true(rs_catalog_load_dir(boards_dir, &cat));
+	struct rs_board *b = (struct rs_board *)rs_catalog_find(&cat, "btt-octopus-pro-429");
+	assert_non_null(b);
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		struct rs_catalog cat = { 0 }, back;
-		assert_true(rs_catalog_load_dir(boards_dir, &cat));
-		struct rs_board *b = (struct rs_board *)rs_catalog_find(&cat, "btt-octopus-pro-429");
-		assert_non_null(b);
 		const char *what = edits[i].what, *v = edits[i].value;
-		if (strcmp(what, "id") == 0)
-			set(&b->id, v);
-		else if (strcmp(what, "recommended") == 0)
-			set(&b->recommended, v);
-		else if (strcmp(what, "klipper") == 0)
-			set(&b->klipper.items[2], v);
-		else if (strcmp(what, "usb_serial") == 0)
-			set(&b->usb_serial, v);
-		else if (strcmp(what, "sd_file") == 0)
-			set(&b->sd_file, v);
-		else if (strcmp(what, "sd_renamed") == 0)
-			set(&b->sd_renamed, v);
-		else if (strcmp(what, "source_file") == 0)
-			set(&b->source_file, v);
-		else if (strcmp(what, "name") == 0)
-			set(&b->name, v);
-		else if (strcmp(what, "docs") == 0)
-			set(&b->docs_url, v);
-		else if (strcmp(what, "driver") == 0)
-			set(&cat.drivers[0].id, v);
-		else
+		char **field = strcmp(what, "id") == 0		? &b->id
+			       : strcmp(what, "recommended") == 0 ? &b->recommended
+			       : strcmp(what, "klipper") == 0	? &b->klipper.items[2]
+			       : strcmp(what, "usb_serial") == 0	? &b->usb_serial
+			       : strcmp(what, "sd_file") == 0	? &b->sd_file
+			       : strcmp(what, "sd_renamed") == 0	? &b->sd_renamed
+			       : strcmp(what, "source_file") == 0 ? &b->source_file
+			       : strcmp(what, "name") == 0	? &b->name
+			       : strcmp(what, "docs") == 0	? &b->docs_url
+			       : strcmp(what, "driver") == 0	? &cat.drivers[0].id
+								: NULL;
+		char *kept = NULL;
+		if (field) {
+			kept = *field;
+			*field = (char *)v;
+		} else {
 			rs_strv_push(&b->integrated_drivers, v);
+		}
 		size_t len;
 		char *bytes = rs_catalog_cache_encode(&cat, "fp", &len);
-		if (rs_catalog_cache_decode(bytes, len, "fp", &back)) {
+		bool accepted = rs_catalog_cache_decode(bytes, len, "fp", &back);
+		if (accepted)
 			rs_catalog_free(&back);
-			fail_msg("a cache with %s \"%s\" was accepted", what, v);
-		}
 		free(bytes);
-		rs_catalog_free(&cat);
+		if (field)
+			*field = kept;
+		else
+			free(b->integrated_drivers.items[--b->integrated_drivers.count]);
+		if (accepted)
+			fail_msg("a cache with %s \"%s\" was accepted", what, v);
 	}
+	/* Unedited, the same catalog is accepted. */
+	size_t len;
+	char *bytes = rs_catalog_cache_encode(&cat, "fp", &len);
+	assert_true(rs_catalog_cache_decode(bytes, len, "fp", &back));
+	rs_catalog_free(&back);
+	free(bytes);
+	rs_catalog_free(&cat);
 }
 
 static void test_rules(void **state)
