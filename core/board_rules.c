@@ -71,7 +71,7 @@ static bool text_ok(const char *s)
 {
 	if (!s)
 		return true;
-	struct rs_errors errs = { 0 };
+	struct rs_errors errs = {0};
 	bool ok = rs_utf8_check("", s, strlen(s), &errs);
 	rs_errors_clear(&errs);
 	return ok;
@@ -100,8 +100,8 @@ static bool docs_ok(const char *url)
 
 const char *rs_board_rules_check(const struct rs_board *b, const char *dir)
 {
-	const char *const texts[] = { b->name,	       b->manufacturer, b->mcu,
-				      b->support_reason, b->flash_notes,  b->docs_url };
+	const char *const texts[] = {b->name,		b->manufacturer, b->mcu,
+				     b->support_reason, b->flash_notes,	 b->docs_url};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!text_ok(texts[i]))
 			return "text";

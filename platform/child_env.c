@@ -41,8 +41,8 @@ static bool is_var(const char *entry, const char *name)
 
 char **rs_child_env_new(const struct rs_child_env_opts *o)
 {
-	static const char *const replaced[] = { "PATH", "LC_ALL", "LANGUAGE", "HOME", "USER",
-						"LOGNAME" };
+	static const char *const replaced[] = {"PATH", "LC_ALL", "LANGUAGE",
+					       "HOME", "USER",	 "LOGNAME"};
 	bool user = o->as_user && rs_identity_is_sudo();
 	size_t n = 0;
 	while (environ && environ[n])

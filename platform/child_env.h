@@ -22,7 +22,7 @@ const char *rs_child_env_path(void);
 
 struct rs_child_env_opts {
 	bool keep_locale; /* output shown as is, never parsed: the caller's locale */
-	bool as_user;     /* the child drops to the sudo user: their HOME, USER */
+	bool as_user;	  /* the child drops to the sudo user: their HOME, USER */
 };
 
 /* Our environment with those changes, NULL-terminated, for environ/execve

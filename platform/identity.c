@@ -91,8 +91,8 @@ static void forget(void)
 	memset(&id, 0, sizeof(id));
 }
 
-#define SUDO_HINT                                                                          \
-	"; run ratos-setup with sudo from your own account, or as root without SUDO_* "     \
+#define SUDO_HINT                                                                                  \
+	"; run ratos-setup with sudo from your own account, or as root without SUDO_* "            \
 	"variables"
 
 bool rs_identity_init(char **why)
@@ -142,8 +142,8 @@ bool rs_identity_init(char **why)
 	for (int i = 0; i < id.ngroups; i++)
 		member |= id.groups[i] == id.gid;
 	if (!member) {
-		*why = rs_xasprintf("SUDO_GID=%lu is not a group of user %s" SUDO_HINT, gid,
-				    id.name);
+		*why =
+		    rs_xasprintf("SUDO_GID=%lu is not a group of user %s" SUDO_HINT, gid, id.name);
 		forget();
 		return false;
 	}
@@ -165,9 +165,18 @@ bool rs_identity_init(char **why)
 	return true;
 }
 
-bool rs_identity_is_sudo(void) { return id.sudo; }
-const char *rs_identity_user_name(void) { return id.sudo ? id.name : NULL; }
-const char *rs_identity_user_home(void) { return id.sudo ? id.home : NULL; }
+bool rs_identity_is_sudo(void)
+{
+	return id.sudo;
+}
+const char *rs_identity_user_name(void)
+{
+	return id.sudo ? id.name : NULL;
+}
+const char *rs_identity_user_home(void)
+{
+	return id.sudo ? id.home : NULL;
+}
 
 bool rs_identity_as_root_begin(void)
 {

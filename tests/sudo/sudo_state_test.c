@@ -58,9 +58,15 @@ static bool scenario_sudo_then_user(struct vt *t)
 	snprintf(e_uid, sizeof(e_uid), "SUDO_UID=%lu", uid);
 	snprintf(e_gid, sizeof(e_gid), "SUDO_GID=%lu", gid);
 	/* sudo sets HOME to root's; XDG_STATE_HOME would be root's too. */
-	char *sudo_env[] = { e_user, e_uid, e_gid, "HOME=/root", "XDG_STATE_HOME=/root/.state",
-			     "TERM=xterm-256color", "LC_ALL=C.UTF-8", NULL };
-	char *argv[] = { (char *)bin, "--boards-dir", (char *)boards, NULL };
+	char *sudo_env[] = {e_user,
+			    e_uid,
+			    e_gid,
+			    "HOME=/root",
+			    "XDG_STATE_HOME=/root/.state",
+			    "TERM=xterm-256color",
+			    "LC_ALL=C.UTF-8",
+			    NULL};
+	char *argv[] = {(char *)bin, "--boards-dir", (char *)boards, NULL};
 	CHECK(vt_spawn(t, 24, 80, argv, sudo_env), "spawn under sudo");
 	EXPECT("Enter start");
 	vt_key(t, VTERM_KEY_ENTER);
@@ -72,11 +78,12 @@ static bool scenario_sudo_then_user(struct vt *t)
 		return false;
 	vt_close(t);
 	char *saved = read_state();
-	CHECK(saved && strstr(saved, "board="), "state saved under sudo: %s", saved ? saved : "none");
+	CHECK(saved && strstr(saved, "board="), "state saved under sudo: %s",
+	      saved ? saved : "none");
 	char first[4096];
 	snprintf(first, sizeof(first), "%s", saved);
-	static const char *const made[] = { ".local", ".local/state", ".local/state/ratos-setup",
-					    ".local/state/ratos-setup/state" };
+	static const char *const made[] = {".local", ".local/state", ".local/state/ratos-setup",
+					   ".local/state/ratos-setup/state"};
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		if (!owned_by_user(t, made[i]))
 			return false;
@@ -86,10 +93,11 @@ static bool scenario_sudo_then_user(struct vt *t)
 	snprintf(reuid, sizeof(reuid), "--reuid=%lu", uid);
 	snprintf(regid, sizeof(regid), "--regid=%lu", gid);
 	snprintf(e_home, sizeof(e_home), "HOME=%s", home);
-	char *user_env[] = { e_home, "XDG_STATE_HOME=", "TERM=xterm-256color", "LC_ALL=C.UTF-8",
-			     NULL };
-	char *user_argv[] = { "/usr/bin/setpriv", reuid, regid, "--init-groups", "--",
-			      (char *)bin, "--boards-dir", (char *)boards, NULL };
+	char *user_env[] = {e_home, "XDG_STATE_HOME=", "TERM=xterm-256color", "LC_ALL=C.UTF-8",
+			    NULL};
+	char *user_argv[] = {"/usr/bin/setpriv", reuid,		 regid,
+			     "--init-groups",	 "--",		 (char *)bin,
+			     "--boards-dir",	 (char *)boards, NULL};
 	CHECK(vt_spawn(t, 24, 80, user_argv, user_env), "spawn as the user");
 	EXPECT("Resume where you left off? [Y/n]");
 	vt_key(t, VTERM_KEY_ENTER);
@@ -121,7 +129,7 @@ int main(int argc, char **argv)
 	term = "xterm-256color";
 	harness_name = "sudo_state_test.c";
 	snprintf(state, sizeof(state), "%s/.local/state/ratos-setup/state", home);
-	struct vt t = { 0 };
+	struct vt t = {0};
 	bool ok = scenario_sudo_then_user(&t);
 	vt_close(&t);
 	printf("%s sudo-then-user\n", ok ? "PASS" : "FAIL");

@@ -39,7 +39,7 @@ static void collect(void *ctx, const char *d, size_t n)
 /* Runs argv; false when it could not be started (errno set). */
 static bool run(const char *prog, struct buf *b)
 {
-	char *argv[] = { (char *)prog, NULL };
+	char *argv[] = {(char *)prog, NULL};
 	struct rs_proc p;
 	memset(b, 0, sizeof(*b));
 	if (!rs_proc_start(&p, argv, NULL))
@@ -130,9 +130,9 @@ int main(void)
 	setenv("LANGUAGE", "de", 1);
 	unsetenv("RATOS_SETUP_ROOT_PATH");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(locale_is_c),
-		cmocka_unit_test(path_as_root_is_the_systems),
-		cmocka_unit_test(root_path_override),
+	    cmocka_unit_test(locale_is_c),
+	    cmocka_unit_test(path_as_root_is_the_systems),
+	    cmocka_unit_test(root_path_override),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	unlink(probe);

@@ -42,7 +42,7 @@ static void collect(void *ctx, const char *d, size_t n)
 
 static bool run(const char *script, const struct rs_proc_opts *o, struct buf *b)
 {
-	char *argv[] = { "sh", "-c", (char *)script, NULL };
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
 	struct rs_proc p;
 	memset(b, 0, sizeof(*b));
 	if (!rs_proc_start(&p, argv, o))
@@ -66,10 +66,14 @@ static void nonsense_refused(void **state)
 	snprintf(uid, sizeof(uid), "%u", (unsigned)nobody_uid);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)nobody_gid);
 	const char *const bad[][3] = {
-		{ "nobody", "abc", gid },	 { "nobody", "-1", gid },
-		{ "nobody", "4294967295", gid }, { "nobody", uid, "" },
-		{ "root", uid, gid },		 { "nobody", uid, "0" },
-		{ "nobody", "", gid },		 { "nobody", "4000000000", gid },
+	    {"nobody", "abc", gid},
+	    {"nobody", "-1", gid},
+	    {"nobody", "4294967295", gid},
+	    {"nobody", uid, ""},
+	    {"root", uid, gid},
+	    {"nobody", uid, "0"},
+	    {"nobody", "", gid},
+	    {"nobody", "4000000000", gid},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		sudo_env(bad[i][0], bad[i][1], bad[i][2]);
@@ -152,12 +156,12 @@ static void children_drop_for_good(void **state)
 
 	/* The caller's locale, when asked for. */
 	setenv("LC_ALL", "C.UTF-8", 1);
-	struct rs_proc_opts keep = { .keep_locale = true };
+	struct rs_proc_opts keep = {.keep_locale = true};
 	assert_true(run("echo LC_ALL=$LC_ALL", &keep, &b));
 	assert_string_equal(b.data, "LC_ALL=C.UTF-8\n");
 
 	/* Root for a child only inside an as-root section. */
-	struct rs_proc_opts root = { .keep_root = true };
+	struct rs_proc_opts root = {.keep_root = true};
 	errno = 0;
 	assert_false(run("id -u", &root, &b));
 	assert_int_equal(errno, EPERM);
@@ -188,10 +192,10 @@ int main(void)
 	fchmod(fd, 0600);
 	close(fd);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(nonsense_refused),
-		cmocka_unit_test(acts_as_user),
-		cmocka_unit_test(root_only_inside_a_section),
-		cmocka_unit_test(children_drop_for_good),
+	    cmocka_unit_test(nonsense_refused),
+	    cmocka_unit_test(acts_as_user),
+	    cmocka_unit_test(root_only_inside_a_section),
+	    cmocka_unit_test(children_drop_for_good),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rs_identity_as_root_begin(); /* to clean up, and for the leak check */
