@@ -22,8 +22,15 @@ NAME="rs-sudo-$$"
 created=
 cleanup() {
 	if [ -n "$created" ]; then
-		# useradd/userdel lock /etc/passwd; a parallel test may hold it.
-		for _ in $(seq 50); do userdel "$NAME" 2>/dev/null && break; sleep 0.1; done
+		# useradd/userdel lock /etc/passwd; a parallel test may hold it. -f:
+		# even if a process of the user is still on its way out.
+		for _ in $(seq 100); do
+			userdel -f "$NAME" 2>"$TMP/userdel.err" && break
+			sleep 0.1
+		done
+		if getent passwd "$NAME" >/dev/null; then
+			echo "WARNING: could not remove test user $NAME: $(cat "$TMP/userdel.err")" >&2
+		fi
 		getent group "$NAME" >/dev/null && groupdel "$NAME" 2>/dev/null
 	fi
 	rm -rf "$TMP"
