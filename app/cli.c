@@ -2,10 +2,12 @@
 #include "app/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "platform/identity.h"
 
 static void usage(FILE *out)
 {
@@ -53,6 +55,13 @@ int rs_cli_main(int argc, char **argv)
 		}
 	}
 
+	/* Before anything touches a file: under sudo, act as the user. */
+	char *why = NULL;
+	if (!rs_identity_init(&why)) {
+		fprintf(stderr, "ratos-setup: %s\n", why);
+		free(why);
+		return RS_EXIT_FAIL;
+	}
 	int rc;
 	if (i >= argc || argv[i][0] == '-') {
 		rc = rs_cmd_wizard(&app, argc - i + 1, argv + i - 1);

@@ -1,5 +1,6 @@
 /* ratos-setup sdcard write|check|format: firmware onto a card for boards
  * that flash from an SD card, and the proof afterwards that the board took it. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "app/sd_report.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -298,17 +300,26 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 	if (rc != RS_EXIT_OK)
 		return rc < 0 ? RS_EXIT_OK : rc;
 	const char *sub = argv[1];
-	if (strcmp(sub, "format") == 0)
-		return cmd_format(&o);
-	if (strcmp(sub, "write") != 0 && strcmp(sub, "check") != 0) {
+	bool format = strcmp(sub, "format") == 0;
+	if (!format && strcmp(sub, "write") != 0 && strcmp(sub, "check") != 0) {
 		fprintf(stderr, "ratos-setup sdcard: unknown action '%s'\n", sub);
 		usage(stderr);
 		return RS_EXIT_USAGE;
 	}
-	if (!o.board) {
+	if (!format && !o.board) {
 		fprintf(stderr, "ratos-setup sdcard %s: --board ID is required ('ratos-setup boards' "
 				"lists them)\n", sub);
 		return RS_EXIT_USAGE;
 	}
-	return strcmp(sub, "write") == 0 ? cmd_write(app, &o) : cmd_check(app, &o);
+	/* The card needs root (platform/identity.h). The section spans the whole
+	 * card command until the card code asks for root around the device
+	 * alone. */
+	if (!rs_identity_as_root_begin()) {
+		fprintf(stderr, "ratos-setup sdcard: cannot switch to root: %s\n", strerror(errno));
+		return RS_EXIT_FAIL;
+	}
+	rc = format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
+								  : cmd_check(app, &o);
+	rs_identity_as_root_end();
+	return rc;
 }

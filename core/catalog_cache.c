@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/board_rules.h"
 #include "core/xalloc.h"
 
 /* Bump when the layout below changes; the struct sizes catch most misses. */
@@ -266,6 +267,12 @@ bool rs_catalog_cache_decode(const char *buf, size_t len, const char *fingerprin
 	io_header(&c, fingerprint);
 	if (!c.bad)
 		io_catalog(&c, out);
+	/* The cache lives in the user's ~/.cache: what it says is held to the
+	 * loader's rules, or a hand-edited id could name a folder elsewhere. */
+	for (size_t i = 0; i < out->board_count && !c.bad; i++)
+		c.bad = rs_board_rules_check(&out->boards[i], out->dir) != NULL;
+	for (size_t i = 0; i < out->driver_count && !c.bad; i++)
+		c.bad = rs_board_rules_check_driver(&out->drivers[i]) != NULL;
 	if (c.bad || c.pos != len) {
 		rs_catalog_free(out);
 		return false;

@@ -1,7 +1,9 @@
 /* A parsed catalog stored as bytes, so a start-up can skip parsing YAML when
  * no board file changed. The fingerprint (names, sizes, times of the files,
  * chosen by the caller) must match byte for byte, or the cache is not used.
- * Decoding checks every length: a damaged cache is rejected, never trusted. */
+ * Decoding checks every length, and every board and driver against the
+ * loader's rules (core/board_rules.h): a damaged or hand-edited cache is
+ * rejected, never trusted. */
 #ifndef RS_CORE_CATALOG_CACHE_H
 #define RS_CORE_CATALOG_CACHE_H
 

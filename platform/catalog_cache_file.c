@@ -11,6 +11,7 @@
 #include "core/file_read.h"
 #include "core/xalloc.h"
 #include "platform/board_dir.h"
+#include "platform/identity.h"
 #include "platform/paths.h"
 
 #define CACHE_MAX (4u << 20)
@@ -74,12 +75,9 @@ static char *cache_path(const char *dir)
 }
 
 /* Best effort: a cache that cannot be written only costs the next start a
- * parse. Under sudo the files would belong to root in the user's home, so
- * nothing is written then. */
+ * parse. */
 static void store(const char *path, const struct rs_catalog *cat, const char *fp)
 {
-	if (geteuid() == 0 && getenv("SUDO_USER"))
-		return;
 	char *dir = rs_xstrdup(path);
 	*strrchr(dir, '/') = '\0';
 	bool ok = rs_path_mkdirs(dir);
@@ -102,6 +100,10 @@ static void store(const char *path, const struct rs_catalog *cat, const char *fp
 
 bool rs_catalog_load_dir_cached(const char *dir, struct rs_catalog *cat)
 {
+	/* Under sudo the cache is the user's file and the catalog decides which
+	 * folders root works in: not worth a doubt for a few milliseconds. */
+	if (rs_identity_is_sudo())
+		return rs_catalog_load_dir(dir, cat);
 	char *fp = fingerprint(dir);
 	if (!fp)
 		return rs_catalog_load_dir(dir, cat);
@@ -109,6 +111,10 @@ bool rs_catalog_load_dir_cached(const char *dir, struct rs_catalog *cat)
 	size_t len;
 	char *data = rs_file_read(path, CACHE_MAX, &len, NULL);
 	bool hit = data && rs_catalog_cache_decode(data, len, fp, cat);
+	if (hit && (!cat->dir || strcmp(cat->dir, dir) != 0)) {
+		rs_catalog_free(cat);
+		hit = false;
+	}
 	free(data);
 	bool ok = true;
 	if (!hit) {

@@ -54,8 +54,7 @@ bool rs_fs_read_file(const char *path, size_t max, unsigned char **data, size_t 
 	return true;
 }
 
-char *rs_fs_write_temp(const char *dir, const char *name, const void *data, size_t len,
-		       const struct rs_fs_owner *owner)
+char *rs_fs_write_temp(const char *dir, const char *name, const void *data, size_t len)
 {
 	char *tmp = rs_xasprintf("%s/.%s.XXXXXX", dir, name);
 	int fd = mkostemp(tmp, O_CLOEXEC);
@@ -80,8 +79,6 @@ char *rs_fs_write_temp(const char *dir, const char *name, const void *data, size
 		left -= (size_t)n;
 	}
 	if (fchmod(fd, 0644) != 0)
-		goto fail;
-	if (owner && owner->set && fchown(fd, owner->uid, owner->gid) != 0)
 		goto fail;
 	/* Delayed allocation can report a full disk only here. */
 	if (fsync(fd) != 0)
@@ -120,10 +117,9 @@ bool rs_fs_commit(const char *temp, const char *dir, const char *name)
 	return true;
 }
 
-bool rs_fs_write_atomic(const char *dir, const char *name, const void *data, size_t len,
-			const struct rs_fs_owner *owner)
+bool rs_fs_write_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
-	char *tmp = rs_fs_write_temp(dir, name, data, len, owner);
+	char *tmp = rs_fs_write_temp(dir, name, data, len);
 	if (!tmp)
 		return false;
 	bool ok = rs_fs_commit(tmp, dir, name);
@@ -143,37 +139,21 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 
 bool rs_fs_remove_tree(const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) == 0;
-	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS) == 0;
-}
-
-bool rs_fs_mkdirs_owned(const char *path, const struct rs_fs_owner *owner)
-{
+	/* "out/" names the directory a symlink "out" points to: strip the slashes
+	 * so a planted symlink is removed, never walked. */
 	char *p = rs_xstrdup(path);
-	bool ok = true;
-	size_t n = strlen(p);
-	for (size_t i = 1; i <= n && ok; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		char c = p[i];
-		p[i] = '\0';
-		if (mkdir(p, 0755) == 0) {
-			if (owner && owner->set && chown(p, owner->uid, owner->gid) != 0)
-				ok = false;
-		} else if (errno != EEXIST) {
-			ok = false;
-		}
-		p[i] = c;
-	}
+	for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
+		p[n - 1] = '\0';
 	struct stat st;
+	bool ok;
+	if (lstat(p, &st) != 0)
+		ok = errno == ENOENT;
+	else if (!S_ISDIR(st.st_mode))
+		ok = unlink(p) == 0;
+	else
+		ok = nftw(p, remove_one, 32, FTW_DEPTH | FTW_PHYS) == 0;
 	int e = errno;
-	ok = ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-	if (!ok && e)
-		errno = e;
 	free(p);
+	errno = e;
 	return ok;
 }

@@ -1,6 +1,7 @@
 #include "platform/fwbuild.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -66,17 +67,6 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	fb->res.sidecar_path = rs_xasprintf("%s/%s", fb->fwdir, fb->sc_name);
 	fb->proc.fd = -1;
 	fb->step = RS_FWB_IDLE;
-	if (getuid() == 0) {
-		uid_t uid;
-		gid_t gid;
-		rs_path_invoking_user(&uid, &gid);
-		if (uid != 0) {
-			fb->owner = (struct rs_fs_owner){ true, uid, gid };
-			fb->popts.set_user = true;
-			fb->popts.uid = uid;
-			fb->popts.gid = gid;
-		}
-	}
 	return fb;
 }
 
@@ -96,11 +86,18 @@ bool rs_fwbuild_open_log(struct rs_fwbuild *fb)
 {
 	if (fb->log)
 		return true;
-	fb->log = fopen(fb->res.log_path, "we");
-	if (!fb->log)
+	/* The work directory is the user's: a symlink there is never followed. */
+	int fd = open(fb->res.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		      0644);
+	if (fd < 0)
 		return false;
-	if (fb->owner.set && fchown(fileno(fb->log), fb->owner.uid, fb->owner.gid) != 0)
-		rs_strv_push(&fb->pending, "ratos-setup: cannot give the log to the invoking user");
+	fb->log = fdopen(fd, "w");
+	if (!fb->log) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return false;
+	}
 	for (size_t i = 0; i < fb->pending.count; i++)
 		log_line(fb, fb->pending.items[i]);
 	rs_strv_free(&fb->pending);

@@ -14,6 +14,7 @@
 #include "core/xalloc.h"
 #include "platform/fwbuild_version.h"
 #include "platform/fwinstall.h"
+#include "platform/paths.h"
 #include "platform/toolchain.h"
 
 static void fail(struct rs_fwbuild *fb, enum rs_fwbuild_fail why, char *message, char *hint)
@@ -103,7 +104,7 @@ static bool check_toolchain(struct rs_fwbuild *fb)
 
 static bool prepare_dirs(struct rs_fwbuild *fb)
 {
-	if (!rs_fs_mkdirs_owned(fb->workdir, &fb->owner)) {
+	if (!rs_path_mkdirs(fb->workdir)) {
 		int e = errno;
 		fail(fb, RS_FWF_WORKDIR,
 		     rs_xasprintf("cannot create the work directory %s: %s", fb->workdir,
@@ -114,8 +115,8 @@ static bool prepare_dirs(struct rs_fwbuild *fb)
 	}
 	/* Probe the firmware directory now rather than after a long build. */
 	char *probe = NULL;
-	if (rs_fs_mkdirs_owned(fb->fwdir, &fb->owner))
-		probe = rs_fs_write_temp(fb->fwdir, "probe", "", 0, NULL);
+	if (rs_path_mkdirs(fb->fwdir))
+		probe = rs_fs_write_temp(fb->fwdir, "probe", "", 0);
 	if (!probe) {
 		int e = errno;
 		fail(fb, RS_FWF_INSTALL,
@@ -148,8 +149,7 @@ void rs_fwbuild_start_config(struct rs_fwbuild *fb)
 		return;
 	}
 	char *text = rs_kconfig_join(&fb->fragment);
-	char *tmp = rs_fs_write_temp(fb->workdir, "board.config.new", text, strlen(text),
-				     &fb->owner);
+	char *tmp = rs_fs_write_temp(fb->workdir, "board.config.new", text, strlen(text));
 	free(text);
 	if (!tmp || rename(tmp, fb->config_new) != 0) {
 		int e = errno;
@@ -343,8 +343,7 @@ static void compile_done(struct rs_fwbuild *fb, int code)
 		     compile_hint(fb));
 		return;
 	}
-	if (!rs_fs_write_atomic(fb->workdir, "out.stamp", fb->out_key, 64,
-				&fb->owner))
+	if (!rs_fs_write_atomic(fb->workdir, "out.stamp", fb->out_key, 64))
 		rs_fwbuild_logf(fb, "ratos-setup: cannot write %s: %s", fb->stamp,
 				strerror(errno));
 	fb->step = RS_FWB_INSTALL;

@@ -37,8 +37,7 @@ struct rs_fwbuild {
 	char *fw_name, *sc_name;
 
 	struct rs_proc proc;
-	struct rs_proc_opts popts;
-	struct rs_fs_owner owner;
+	struct rs_proc_opts popts; /* make, git: run as the user under sudo */
 	bool running;
 	struct rs_linebuf lb;
 	char *capture; /* first output line of the current child (git) */

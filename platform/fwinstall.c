@@ -11,6 +11,7 @@
 #include "core/fwinfo.h"
 #include "core/sidecar.h"
 #include "core/xalloc.h"
+#include "platform/paths.h"
 
 #define FW_IMAGE_MAX (16u * 1024 * 1024)
 
@@ -47,9 +48,9 @@ static bool put_files(struct rs_fwbuild *fb, const unsigned char *img, size_t le
 	char *tbin = NULL, *tmeta = NULL;
 	bool ok = false;
 	int e = 0;
-	if (!rs_fs_mkdirs_owned(fb->fwdir, &fb->owner) ||
-	    !(tbin = rs_fs_write_temp(fb->fwdir, fb->fw_name, img, len, &fb->owner)) ||
-	    !(tmeta = rs_fs_write_temp(fb->fwdir, fb->sc_name, meta, strlen(meta), &fb->owner))) {
+	if (!rs_path_mkdirs(fb->fwdir) ||
+	    !(tbin = rs_fs_write_temp(fb->fwdir, fb->fw_name, img, len)) ||
+	    !(tmeta = rs_fs_write_temp(fb->fwdir, fb->sc_name, meta, strlen(meta)))) {
 		e = errno;
 		goto out;
 	}

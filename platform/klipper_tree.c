@@ -11,7 +11,11 @@
 
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "platform/child_env.h"
+#include "platform/identity.h"
 #include "platform/paths.h"
+
+extern char **environ;
 
 static bool is_dir(const char *path)
 {
@@ -32,13 +36,21 @@ static char *git_describe(const char *dir)
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return NULL;
+	/* The tree is the user's: git runs as the user, in platform/child_env.h's
+	 * environment (its output is parsed; as root, the system PATH). */
+	struct rs_child_env_opts eo = { .as_user = true };
+	char **env = rs_child_env_new(&eo);
 	pid_t pid = fork();
 	if (pid < 0) {
+		rs_child_env_free(env);
 		close(fds[0]);
 		close(fds[1]);
 		return NULL;
 	}
 	if (pid == 0) {
+		if (!rs_identity_drop_in_child())
+			_exit(127);
+		environ = env;
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
@@ -50,6 +62,7 @@ static char *git_describe(const char *dir)
 		execvp("git", argv);
 		_exit(127);
 	}
+	rs_child_env_free(env);
 	close(fds[1]);
 	char buf[256];
 	size_t len = 0;

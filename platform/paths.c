@@ -8,32 +8,20 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-
-static const struct passwd *sudo_user(void)
-{
-	const char *name = getenv("SUDO_USER");
-	if (getuid() != 0 || !name || !*name || strcmp(name, "root") == 0)
-		return NULL;
-	return getpwnam(name);
-}
+#include "platform/identity.h"
 
 char *rs_path_home(void)
 {
-	const struct passwd *pw = sudo_user();
-	if (pw && pw->pw_dir)
-		return rs_xstrdup(pw->pw_dir);
-	const char *home = getenv("HOME");
+	/* Under sudo, HOME is root's (or whatever sudo kept): the passwd entry
+	 * of the checked SUDO_UID is the user's. */
+	const char *home = rs_identity_user_home();
+	if (home)
+		return rs_xstrdup(home);
+	home = getenv("HOME");
 	if (home && *home)
 		return rs_xstrdup(home);
-	pw = getpwuid(getuid());
+	const struct passwd *pw = getpwuid(getuid());
 	return rs_xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
-}
-
-void rs_path_invoking_user(uid_t *uid, gid_t *gid)
-{
-	const struct passwd *pw = sudo_user();
-	*uid = pw ? pw->pw_uid : getuid();
-	*gid = pw ? pw->pw_gid : getgid();
 }
 
 /* XDG variables only count when absolute, as the spec says; under sudo they
@@ -41,7 +29,7 @@ void rs_path_invoking_user(uid_t *uid, gid_t *gid)
 static char *xdg_dir(const char *var, const char *fallback)
 {
 	const char *v = getenv(var);
-	if (!sudo_user() && v && v[0] == '/')
+	if (!rs_identity_is_sudo() && v && v[0] == '/')
 		return rs_xasprintf("%s/ratos-setup", v);
 	char *home = rs_path_home();
 	char *out = rs_xasprintf("%s/%s/ratos-setup", home, fallback);

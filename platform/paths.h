@@ -1,5 +1,6 @@
 /* Where things live for the user who runs the wizard. Under sudo that is the
- * invoking user (SUDO_USER), not root: ~/klipper and ~/printer_data are theirs. */
+ * invoking user (platform/identity.h), not root: ~/klipper and ~/printer_data
+ * are theirs. */
 #ifndef RS_PLATFORM_PATHS_H
 #define RS_PLATFORM_PATHS_H
 
@@ -8,8 +9,6 @@
 
 /* Home of the invoking user. Caller frees. */
 char *rs_path_home(void);
-/* uid/gid of the invoking user (SUDO_UID/SUDO_GID under sudo, else ours). */
-void rs_path_invoking_user(uid_t *uid, gid_t *gid);
 /* $XDG_STATE_HOME/ratos-setup, default ~/.local/state/ratos-setup. Caller frees. */
 char *rs_path_state_dir(void);
 /* $XDG_CACHE_HOME/ratos-setup, default ~/.cache/ratos-setup. Caller frees. */

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void child(char *const argv[], const struct rs_proc_opts *opts, int out_fd, int err_fd)
+#include "platform/child_env.h"
+#include "platform/identity.h"
+
+extern char **environ;
+
+static void child(char *const argv[], const struct rs_proc_opts *opts, char **env, int out_fd,
+		  int err_fd)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
 	sigset_t none;
@@ -22,11 +27,18 @@ static void child(char *const argv[], const struct rs_proc_opts *opts, int out_f
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		goto fail;
-	if (opts && opts->set_user &&
-	    (setgroups(0, NULL) != 0 || setgid(opts->gid) != 0 || setuid(opts->uid) != 0))
+	if (opts && opts->keep_root) {
+		if (rs_identity_is_sudo() && geteuid() != 0) {
+			errno = EPERM; /* keep_root outside an as-root section */
+			goto fail;
+		}
+	} else if (!rs_identity_drop_in_child()) {
 		goto fail;
+	}
 	if (opts && opts->cwd && chdir(opts->cwd) != 0)
 		goto fail;
+	/* execvp looks the program up in the PATH of environ: the child's own. */
+	environ = env;
 	execvp(argv[0], argv);
 fail:;
 	int e = errno;
@@ -40,13 +52,18 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
+	struct rs_child_env_opts eo = { .keep_locale = opts && opts->keep_locale,
+					.as_user = !(opts && opts->keep_root) };
+	char **env = rs_child_env_new(&eo);
 	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
 		goto fail;
 	pid_t pid = fork();
 	if (pid < 0)
 		goto fail;
 	if (pid == 0)
-		child(argv, opts, out[1], err[1]);
+		child(argv, opts, env, out[1], err[1]);
+	rs_child_env_free(env);
+	env = NULL;
 	/* Both sides set the group, whichever runs first wins the race. */
 	setpgid(pid, pid);
 	close(out[1]);
@@ -72,6 +89,7 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 	return true;
 fail:;
 	int e = errno;
+	rs_child_env_free(env);
 	for (int i = 0; i < 2; i++) {
 		if (out[i] >= 0)
 			close(out[i]);

@@ -11,12 +11,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Children get the environment of platform/child_env.h (LC_ALL=C, a fixed
+ * PATH as root) and, under sudo, run as the invoking user: they work on the
+ * user's files, so that is the default, and root must be asked for. */
 struct rs_proc_opts {
-	const char *cwd; /* NULL: ours */
-	/* Run as this user (root dropping to the sudo user); only when set. */
-	bool set_user;
-	uid_t uid;
-	gid_t gid;
+	const char *cwd;  /* NULL: ours */
+	/* Under sudo, stay root: for a tool that must open a device, started
+	 * inside rs_identity_as_root_begin/end (refused outside one). */
+	bool keep_root;
+	bool keep_locale; /* output is shown as is, never parsed */
 };
 
 struct rs_proc {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "platform/child_env.h"
 
 struct family {
 	const char *name;
@@ -33,8 +34,9 @@ static const struct family *family_of(const char *mcu)
 
 bool rs_toolchain_on_path(const char *prog)
 {
-	const char *path = getenv("PATH");
-	if (!path || !*path)
+	/* The PATH the child will get, which as root is not ours. */
+	const char *path = rs_child_env_path();
+	if (!*path)
 		return false;
 	char *copy = rs_xstrdup(path), *save = NULL;
 	bool found = false;

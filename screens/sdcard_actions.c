@@ -8,6 +8,7 @@
 
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/paths.h"
 #include "platform/sdwrite.h"
 
@@ -67,6 +68,12 @@ char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
 	struct rs_sdcard card = { 0 };
 	struct rs_strv remove = { 0 };
 	char line[700], *desc = NULL, *text = NULL;
+	/* The card needs root (platform/identity.h); everything else here is
+	 * the user's. */
+	if (!rs_identity_as_root_begin()) {
+		snprintf(problem, len, "Cannot write to this card: cannot switch to root.");
+		return NULL;
+	}
 	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sdcard_check_writable(&card, &errs);
@@ -107,6 +114,7 @@ out:
 	free(desc);
 	rs_strv_free(&remove);
 	rs_sdcard_close(&card);
+	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return text;
 }
@@ -145,6 +153,10 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 	char line[700];
 	rs_sd_written_free(out);
 	struct rs_sd_progress pr = { .fn = on_progress, .ud = &out->done };
+	if (!rs_identity_as_root_begin()) {
+		snprintf(problem, len, "Not written: cannot switch to root.");
+		return false;
+	}
 	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sd_write_firmware(&card, b, fw_path, &pr, &res, &errs);
@@ -166,6 +178,7 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 	}
 	rs_sd_write_result_free(&res);
 	rs_sdcard_close(&card);
+	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return st == RS_SD_OK;
 }
@@ -178,6 +191,10 @@ enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_p
 	struct rs_sdcheck_result res;
 	char line[700];
 	enum rs_sd_verdict v = RS_SD_UNREADABLE;
+	if (!rs_identity_as_root_begin()) {
+		snprintf(msg, len, "Cannot read the card: cannot switch to root.");
+		return v;
+	}
 	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sd_check(&card, b, fw_path, &res, &errs);
@@ -195,6 +212,7 @@ enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_p
 	v = res.flashed ? RS_SD_FLASHED : RS_SD_NOT_FLASHED;
 out:
 	rs_sdcard_close(&card);
+	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return v;
 }

@@ -11,7 +11,7 @@ PACKAGES=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libyaml-dev libncurses-dev libudev-dev zlib1g-dev
 	libcmocka-dev libvterm-dev umockdev libumockdev-dev
-	dosfstools mtools fdisk tmux python3 git
+	dosfstools mtools fdisk tmux python3 git passwd
 )
 if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO apt-get update

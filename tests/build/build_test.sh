@@ -45,6 +45,8 @@ jget() { # jget FILE EXPR  (python expression on d)
 export HOME=$TMP/home XDG_CACHE_HOME=$TMP/cache LC_ALL=C
 export FAKE_KLIPPER_MARKER=$TMP/marker
 export PATH=$HERE/fake-bin:$PATH
+# As root, children only get this PATH, never the caller's (child_test.sh).
+export RATOS_SETUP_ROOT_PATH=$PATH
 mkdir -p "$HOME"
 : >"$FAKE_KLIPPER_MARKER"
 K=$TMP/klipper
@@ -218,11 +220,11 @@ unset FAKE_BIN_PAD
 
 # --- toolchain ----------------------------------------------------------------
 mkdir -p "$TMP/nobin" "$TMP/somebin"
-run no-toolchain 1 env PATH="$TMP/nobin" "$BIN" --boards-dir "$BOARDS" build test-f446 --klipper "$K" --firmware-dir "$FW2"
+run no-toolchain 1 env PATH="$TMP/nobin" RATOS_SETUP_ROOT_PATH="$TMP/nobin" "$BIN" --boards-dir "$BOARDS" build test-f446 --klipper "$K" --firmware-dir "$FW2"
 has no-toolchain "$TMP/err" "the arm toolchain for stm32f446xx is not installed (missing: arm-none-eabi-gcc arm-none-eabi-objcopy make python3)"
 has no-toolchain "$TMP/err" "sudo apt-get install gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi make python3"
 for p in make python3; do ln -s "$(command -v $p)" "$TMP/somebin/$p"; done
-run no-avr 1 env PATH="$TMP/somebin" "$BIN" --boards-dir "$BOARDS" build test-avr --klipper "$K" --firmware-dir "$FW2"
+run no-avr 1 env PATH="$TMP/somebin" RATOS_SETUP_ROOT_PATH="$TMP/somebin" "$BIN" --boards-dir "$BOARDS" build test-avr --klipper "$K" --firmware-dir "$FW2"
 has no-avr "$TMP/err" "missing: avr-gcc avr-objcopy)"
 has no-avr "$TMP/err" "sudo apt-get install gcc-avr avr-libc binutils-avr"
 hasnt no-avr "$TMP/err" "make python3"

@@ -57,6 +57,8 @@ static void world_init(struct world *w, const char *name, bool gated, bool defau
 	snprintf(w->env[4], sizeof(w->env[4]), "TERM=%s", term);
 	snprintf(w->env[5], sizeof(w->env[5]), "FAKE_CC_PIDFILE=%s", w->pids);
 	snprintf(w->env[6], sizeof(w->env[6]), "FAKE_CC_GATE=%s", gated ? w->gate : "");
+	/* As root, make gets this PATH, not the caller's (platform/child_env.h). */
+	snprintf(w->env[7], sizeof(w->env[7]), "RATOS_SETUP_ROOT_PATH=%s", w->env[3] + 5);
 }
 
 static bool start(struct vt *t, struct world *w, bool reset)
@@ -68,7 +70,7 @@ static bool start(struct vt *t, struct world *w, bool reset)
 		argv[reset ? 5 : 4] = w->klipper;
 	}
 	char *env[] = { w->env[0], w->env[1], w->env[2], w->env[3], w->env[4], w->env[5],
-			w->env[6], "LC_ALL=C.UTF-8", "NO_COLOR=", NULL };
+			w->env[6], w->env[7], "LC_ALL=C.UTF-8", "NO_COLOR=", NULL };
 	return vt_spawn(t, 24, 80, argv, env);
 }
 

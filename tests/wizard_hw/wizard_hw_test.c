@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 	harness_name = "wizard_hw_test.c";
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	setenv("PATH", RS_FAKE_BIN ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", 1);
+	setenv("RATOS_SETUP_ROOT_PATH", getenv("PATH"), 1); /* as root, children's PATH */
 	if (sh("command -v mkfs.fat && command -v mcopy && command -v mren && command -v fsck.fat")
 	    != 0) {
 		fprintf(stderr, "SKIP: dosfstools and mtools are needed\n");

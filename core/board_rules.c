@@ -1,0 +1,138 @@
+#include "core/board_rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/xalloc.h"
+#include "core/yaml_tree.h"
+
+bool rs_board_rules_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+bool rs_board_rules_driver_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n > 0 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
+bool rs_board_rules_config_line(const char *s)
+{
+	if (!s || strncmp(s, "CONFIG_", 7) != 0)
+		return false;
+	const char *key = s + 7;
+	size_t klen = strcspn(key, "=");
+	if (klen == 0 || key[klen] != '=' || key[klen + 1] == '\0')
+		return false;
+	bool mach = strncmp(key, "MACH_", 5) == 0;
+	for (size_t i = 0; i < klen; i++) {
+		char c = key[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+			  (mach && i >= 5 && c >= 'a' && c <= 'z');
+		if (!ok)
+			return false;
+	}
+	for (const char *v = key + klen + 1; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == '#')
+			return false;
+	return true;
+}
+
+bool rs_board_rules_usb_serial(const char *s)
+{
+	if (!s || strlen(s) > 63 || strpbrk(s, "\"\\ "))
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return false;
+	return true;
+}
+
+bool rs_board_rules_card_file(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 12 || s[0] == '-' || s[0] == '.')
+		return false;
+	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
+		return false;
+	const char *dot = strchr(s, '.');
+	if (!dot)
+		return n <= 8;
+	size_t base = (size_t)(dot - s), ext = n - base - 1;
+	return !strchr(dot + 1, '.') && base >= 1 && base <= 8 && ext >= 1 && ext <= 3;
+}
+
+static bool text_ok(const char *s)
+{
+	if (!s)
+		return true;
+	struct rs_errors errs = {0};
+	bool ok = rs_utf8_check("", s, strlen(s), &errs);
+	rs_errors_clear(&errs);
+	return ok;
+}
+
+static bool strv_ok(const struct rs_strv *v, bool (*rule)(const char *))
+{
+	for (size_t i = 0; i < v->count; i++)
+		if (!v->items[i] || !text_ok(v->items[i]) || (rule && !rule(v->items[i])))
+			return false;
+	return true;
+}
+
+static bool source_ok(const char *file, const char *dir, const char *id)
+{
+	char *want = rs_xasprintf("%s/%s.yaml", dir, id);
+	bool ok = file && strcmp(file, want) == 0;
+	free(want);
+	return ok;
+}
+
+static bool docs_ok(const char *url)
+{
+	return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
+}
+
+const char *rs_board_rules_check(const struct rs_board *b, const char *dir)
+{
+	const char *const texts[] = {b->name,		b->manufacturer, b->mcu,
+				     b->support_reason, b->flash_notes,	 b->docs_url};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!text_ok(texts[i]))
+			return "text";
+	if (!rs_board_rules_id(b->id))
+		return "id";
+	if (!dir || !source_ok(b->source_file, dir, b->id))
+		return "source file";
+	if (b->recommended && !rs_board_rules_id(b->recommended))
+		return "support.recommended";
+	if (!strv_ok(&b->klipper, rs_board_rules_config_line))
+		return "klipper";
+	if (b->usb_serial && !rs_board_rules_usb_serial(b->usb_serial))
+		return "usb_serial";
+	if (b->sd_file && !rs_board_rules_card_file(b->sd_file))
+		return "flash.sdcard.file";
+	if (b->sd_renamed && !rs_board_rules_card_file(b->sd_renamed))
+		return "flash.sdcard.renamed_to";
+	if (!strv_ok(&b->dfu_steps, NULL) || !strv_ok(&b->sockets, NULL))
+		return "text";
+	if (!strv_ok(&b->integrated_drivers, rs_board_rules_driver_id))
+		return "drivers.integrated";
+	if (!docs_ok(b->docs_url))
+		return "docs";
+	return NULL;
+}
+
+const char *rs_board_rules_check_driver(const struct rs_driver *d)
+{
+	if (!rs_board_rules_driver_id(d->id))
+		return "id";
+	if (!text_ok(d->name) || !text_ok(d->chip) || !text_ok(d->protocol))
+		return "text";
+	return NULL;
+}

@@ -1,0 +1,36 @@
+/* The board loader's rules for the strings that end up as folder and file
+ * names, config lines and identifiers, as plain predicates on values. The
+ * loader checks them on YAML with positions; values that did not come
+ * through the loader (the parsed-catalog cache in the user's ~/.cache) are
+ * held to the same rules here before anything uses them, and so is a board
+ * id before it names a folder. */
+#ifndef RS_CORE_BOARD_RULES_H
+#define RS_CORE_BOARD_RULES_H
+
+#include <stdbool.h>
+
+#include "core/board.h"
+
+/* [a-z0-9-], 1..64, no dash at either end: safe as one path component. */
+bool rs_board_rules_id(const char *s);
+/* [A-Z0-9-], 1..64 (drivers.yaml ids). */
+bool rs_board_rules_driver_id(const char *s);
+/* CONFIG_[A-Z0-9_]+=value (lower case after CONFIG_MACH_), no control
+ * characters or '#' in the value. */
+bool rs_board_rules_config_line(const char *s);
+/* At most 63 characters, no spaces, quotes or backslashes. */
+bool rs_board_rules_usb_serial(const char *s);
+/* A file name in the card's root: 1..12 characters of [A-Za-z0-9_.-], no
+ * '/', no glob characters, not starting with '-' or '.', at most one dot
+ * with a name of 1..8 and an extension of 1..3 characters (8.3). */
+bool rs_board_rules_card_file(const char *s);
+
+/* Every rule above for one board, plus: its source file is dir/<id>.yaml
+ * (the loader's "id equals the file name"), every string is valid UTF-8
+ * without NUL, and its docs link is http(s). NULL when it passes, else the
+ * name of the first field that does not. */
+const char *rs_board_rules_check(const struct rs_board *b, const char *dir);
+/* The same for a driver: id, and UTF-8 strings. */
+const char *rs_board_rules_check_driver(const struct rs_driver *d);
+
+#endif
