@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/sdcheck.h"
 #include "core/xalloc.h"
 #include "core/yaml_tree.h"
 
@@ -53,18 +54,11 @@ bool rs_board_rules_usb_serial(const char *s)
 	return true;
 }
 
+/* The loader's rule, so a cached catalog can never hold a name the loader refuses. */
 bool rs_board_rules_card_file(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > 12 || s[0] == '-' || s[0] == '.')
-		return false;
-	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
-		return false;
-	const char *dot = strchr(s, '.');
-	if (!dot)
-		return n <= 8;
-	size_t base = (size_t)(dot - s), ext = n - base - 1;
-	return !strchr(dot + 1, '.') && base >= 1 && base <= 8 && ext >= 1 && ext <= 3;
+	char why[128];
+	return s && rs_sd_name_check(s, why, sizeof(why));
 }
 
 static bool text_ok(const char *s)
