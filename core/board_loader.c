@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/board_rules.h"
 #include "core/sdcheck.h"
 #include "core/xalloc.h"
 #include "core/yaml_fields.h"
@@ -103,38 +104,6 @@ static const struct rs_ynode *value_node(const struct rs_ynode *map, const char 
 	return n;
 }
 
-static bool is_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
-/* CONFIG_[A-Z0-9_]+=value. Klipper spells AVR chips in lower case
- * (CONFIG_MACH_atmega2560), so the part after CONFIG_MACH_ may be lower case. */
-static bool is_config_line(const char *s)
-{
-	if (strncmp(s, "CONFIG_", 7) != 0)
-		return false;
-	const char *key = s + 7;
-	size_t klen = strcspn(key, "=");
-	if (klen == 0 || key[klen] != '=' || key[klen + 1] == '\0')
-		return false;
-	bool mach = strncmp(key, "MACH_", 5) == 0;
-	for (size_t i = 0; i < klen; i++) {
-		char c = key[i];
-		bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-			  (mach && i >= 5 && c >= 'a' && c <= 'z');
-		if (!ok)
-			return false;
-	}
-	for (const char *v = key + klen + 1; *v; v++)
-		if ((unsigned char)*v < 0x20 || *v == '#')
-			return false;
-	return true;
-}
-
 static void check_klipper_lines(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 				const struct rs_board *b)
 {
@@ -142,7 +111,7 @@ static void check_klipper_lines(struct rs_field_ctx *ctx, const struct rs_ynode 
 	for (size_t i = 0; i < b->klipper.count && list->kind == RS_YSEQ && i < list->count; i++) {
 		const char *line = b->klipper.items[i];
 		const struct rs_ynode *at = list->kids[i];
-		if (!is_config_line(line))
+		if (!rs_board_rules_config_line(line))
 			rs_fields_error(ctx, at, RS_ERR_VALUE,
 					"Klipper line \"%s\" is not CONFIG_[A-Z0-9_]+=value", line);
 		else if (i == 0 && strcmp(line, "CONFIG_LOW_LEVEL_OPTIONS=y") != 0)
@@ -190,13 +159,13 @@ static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 			struct board_doc *doc, const char *expected_id)
 {
 	struct rs_board *b = &doc->b;
-	if (b->id && !is_id(b->id))
+	if (b->id && !rs_board_rules_id(b->id))
 		rs_fields_error(ctx, value_node(root, "id"), RS_ERR_VALUE,
 				"id \"%s\" must be lowercase letters, digits and dashes", b->id);
 	else if (b->id && expected_id && strcmp(b->id, expected_id) != 0)
 		rs_fields_error(ctx, value_node(root, "id"), RS_ERR_VALUE,
 				"id \"%s\" does not match the file name (%s.yaml)", b->id, expected_id);
-	if (b->recommended && !is_id(b->recommended))
+	if (b->recommended && !rs_board_rules_id(b->recommended))
 		rs_fields_error(ctx, value_node(root, "support.recommended"), RS_ERR_VALUE,
 				"'recommended' must be a board id");
 	if (b->support != RS_SUPPORT_FULL && !b->support_reason)

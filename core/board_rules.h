@@ -20,7 +20,7 @@ bool rs_board_rules_driver_id(const char *s);
 bool rs_board_rules_config_line(const char *s);
 /* At most 63 characters, no spaces, quotes or backslashes. */
 bool rs_board_rules_usb_serial(const char *s);
-/* A file name in the card's root: 1..12 characters of [A-Za-z0-9_.-], no
+/* A file name in the card's root, by the loader's rule (rs_sd_name_check): no
  * '/', no glob characters, not starting with '-' or '.', at most one dot
  * with a name of 1..8 and an extension of 1..3 characters (8.3). */
 bool rs_board_rules_card_file(const char *s);
