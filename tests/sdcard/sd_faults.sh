@@ -24,7 +24,9 @@ expect 1 rs sdcard write --board $B429 --device "$T/full.img" --file "$T/fwbig.b
 json_ok "$T/out"
 grep_out '"error":"card-full"'
 grep_out 'full'
-[ "$(listing "$T/full.img")" = "filler.dat " ] || fail "full card holds: $(listing "$T/full.img")"
+# The old files are left as they were: nothing is removed before the new
+# firmware is on the card and verified.
+[ "$(listing "$T/full.img")" = "FIRMWARE.CUR filler.dat " ] || fail "full card holds: $(listing "$T/full.img")"
 fsck_ok "$T/full.img"
 
 # Corrupted read-back: this mtype flips the first byte of what it reads.

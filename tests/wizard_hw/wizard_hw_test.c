@@ -142,7 +142,8 @@ static bool write_and_check(struct vt *t)
 	snprintf(want, sizeof(want), "Verified: firmware.bin on the card matches (sha256 %s",
 		 sha_prefix);
 	EXPECT(want);
-	EXPECT("Done: removed FIRMWARE.CUR, copied to fwtmp.bin, renamed to firmware.bin");
+	EXPECT("Done: copied to fwtmp.bin, read fwtmp.bin back, renamed to firmware.bin,");
+	EXPECT("removed FIRMWARE.CUR");
 	EXPECT("It is safe to remove the card from the reader now.");
 	EXPECT("Unplug the USB cable between the Pi and the board");
 	EXPECT("Press c here");
