@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -28,6 +30,14 @@ bool rs_sd_device_card(unsigned major, unsigned minor, const char *mountinfo,
 		return false;
 	}
 	struct udev_device *dev = udev_device_new_from_devnum(udev, 'b', makedev(major, minor));
+	if (!dev) {
+		/* Without MAJOR/MINOR in uevent libudev cannot match the number;
+		 * the kernel's own link still names the device. */
+		char link[64], real[PATH_MAX];
+		snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major, minor);
+		if (realpath(link, real))
+			dev = udev_device_new_from_syspath(udev, real);
+	}
 	if (!dev) {
 		*why = rs_xasprintf("the kernel does not list block device %u:%u", major, minor);
 		udev_unref(udev);
