@@ -145,7 +145,7 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 		rs_sd_format_size(id->size, size, sizeof(size));
 		rs_errors_add(&errs, RS_ERR_VALUE, target, 0, 0,
 			      "this is not the card you confirmed (%s%s%s); nothing was written. "
-			      "Choose the card again",
+			      "Choose the card again.",
 			      size, id->serial[0] ? ", serial " : "", id->serial);
 		st = RS_SD_CHANGED;
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Names the user types are never read as mtools offsets ("@@") or as options
-# ("-v"), and format keeps to the card: a partition entry past the end of
-# the image is not followed, a backup GPT at the end is cleared.
+# ("-v"); the caller's mtools configuration does not reach mtools; and format
+# keeps to the card: a partition entry past the end of the image is not
+# followed, a backup GPT at the end is cleared.
 BIN=$1 MKFW=$2 SRC=$3
 . "$SRC/lib.sh"
 mkdir "$T/names" && cd "$T/names" || fail cd
@@ -26,6 +27,24 @@ cp ./-v copy.img
 fsck_ok copy.img
 [ -z "$(listing copy.img)" ] || fail "-v not formatted: $(listing copy.img)"
 mdir -i copy.img ::/ 2>/dev/null | grep -q "is RATOS" || fail "-v has no RATOS label"
+
+# MTOOLSRC, MTOOLS_* and ~/.mtoolsrc of the caller stay with the caller.
+mkdir -p "$T/envbin" "$T/evilhome"
+for tool in mdir mcopy mtype mren mdel; do
+	real=$(command -v $tool)
+	printf '#!/bin/sh\nenv >>"%s"\nexec "%s" "$@"\n' "$T/tool.env" "$real" >"$T/envbin/$tool"
+	chmod +x "$T/envbin/$tool"
+done
+echo 'mtools_skip_check=0' >"$T/evil.rc"
+cp "$T/evil.rc" "$T/evilhome/.mtoolsrc"
+fat32 env.img
+MTOOLSRC="$T/evil.rc" MTOOLS_NO_VFAT=1 MTOOLS_SKIP_CHECK=0 HOME="$T/evilhome" PATH="$T/envbin:$PATH" \
+	expect 0 rs sdcard write --board $B429 --device env.img --file "$T/fw429.bin" --yes
+[ -s "$T/tool.env" ] || fail "the wrappers did not run"
+! grep -q '^MTOOLSRC=\|^MTOOLS_NO_VFAT=\|^MTOOLS_SKIP_CHECK=0' "$T/tool.env" || fail "caller's mtools settings reached mtools"
+! grep -q "^HOME=$T/evilhome" "$T/tool.env" || fail "mtools could read the caller's ~/.mtoolsrc"
+grep -q '^MTOOLS_SKIP_CHECK=1$' "$T/tool.env" || fail "MTOOLS_SKIP_CHECK=1 not set"
+same_on_card env.img firmware.bin "$T/fw429.bin"
 
 # A partition entry at 1 TiB on a 64 MiB image: a fresh table, same size.
 truncate -s 64M far.img
