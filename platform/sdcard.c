@@ -379,7 +379,9 @@ enum rs_sd_status rs_sdcard_open(const char *path, enum rs_sd_access access,
 	find_mount(out, mountinfo, &vmaj, &vmin);
 	if (shared && (access == RS_SD_FORMAT || !out->mountpoint))
 		return open_failed(path, EBUSY, errs);
-	if (out->mountpoint && access == RS_SD_WRITE && !ro)
+	/* Reading and writing a mounted card go through its filesystem: the
+	 * device under it may hold stale or half-written metadata. */
+	if (out->mountpoint && access != RS_SD_FORMAT)
 		return open_mount(out, vmaj, vmin, errs);
 	return RS_SD_OK;
 }

@@ -77,7 +77,7 @@ while [ $i -lt "$TRIES" ]; do
 	wait $pid 2>/dev/null
 	# Only ratos-setup is killed: an mtools step it started runs to its end,
 	# as it would on the Pi. The card is judged once that has happened.
-	while pgrep -g $pid >/dev/null 2>&1; do sleep 0.01; done
+	while kill -0 -$pid 2>/dev/null; do sleep 0.01; done
 	judge "random kill after ${delay}s"
 	i=$((i + 1))
 done
