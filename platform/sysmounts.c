@@ -29,7 +29,8 @@ static bool sysfs_devnum(const char *name, dev_t *num)
 	unsigned maj, min;
 	if (snprintf(path, sizeof(path), "/sys/class/block/%s/dev", name) >= (int)sizeof(path))
 		return false;
-	char *text = rs_file_read(path, 64, NULL, NULL);
+	size_t len;
+	char *text = rs_file_read(path, 64, &len, NULL);
 	bool ok = text && sscanf(text, "%u:%u", &maj, &min) == 2;
 	free(text);
 	if (ok)

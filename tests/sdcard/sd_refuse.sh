@@ -55,6 +55,27 @@ refused "$SYS/reader-under-lvm.umockdev" "$T/p1.img" sdf "$SYS/mountinfo-lvm" "s
 refused "$SRC/sdreader-64m.umockdev" "$T/p1.img" sdf1 "$SYS/mountinfo-btrfs" "system runs from"
 refused "$SRC/sdreader-64m.umockdev" "$T/p1.img" sdf "$SYS/mountinfo-btrfs" "system runs from"
 
+# ZFS: the reader's partition is a vdev of the pool "/" comes from; the vdev
+# names its pool only in its label.
+sed 's/^E: ID_FS_TYPE=vfat$/E: ID_FS_TYPE=zfs_member/; s/^E: ID_FS_LABEL=RATOS$/E: ID_FS_LABEL=rpool/' \
+	"$SRC/sdreader-64m.umockdev" >"$T/reader-zfs.umockdev"
+printf '22 1 0:27 / / rw - zfs rpool/ROOT/debian rw,xattr\n' >"$T/mountinfo-zfs"
+refused "$T/reader-zfs.umockdev" "$T/p1.img" sdf1 "$T/mountinfo-zfs" "system runs from"
+
+# A two-device btrfs "/": the mount names the fixed disk's sdg1 only; sysfs
+# lists the reader's sdf1 as its other member.
+{ cat "$SRC/sdreader-64m.umockdev"; echo; cat "$SYS/fixed-disk.umockdev"; } >"$T/two.umockdev"
+printf '22 1 0:33 / / rw - btrfs /dev/sdg1 rw\n' >"$T/mountinfo-btrfs2"
+cp "$T/p1.img" "$T/before.img"
+expect 1 umockdev-run -d "$T/two.umockdev" -- sh -c '
+	mkdir -p "$UMOCKDEV_DIR/sys/fs/btrfs/5c3a/devices" &&
+	ln -s ../../../../class/block/sdf1 "$UMOCKDEV_DIR/sys/fs/btrfs/5c3a/devices/sdf1" &&
+	ln -s ../../../../class/block/sdg1 "$UMOCKDEV_DIR/sys/fs/btrfs/5c3a/devices/sdg1" &&
+	cp "$1" "$UMOCKDEV_DIR/dev/sdf1" && shift && exec "$@"' sh "$T/p1.img" \
+	"$BIN" --boards-dir "$BOARDS" sdcard write --board $B429 --device /dev/sdf1 \
+	--file "$T/fw429.bin" --yes --mountinfo "$T/mountinfo-btrfs2"
+grep_err "system runs from"
+
 # A fixed SATA disk, not in a card reader.
 refused "$SYS/fixed-disk.umockdev" "$T/p1.img" sdg1 "$SYS/mountinfo-plain" "not an SD card in a card reader"
 refused "$SYS/fixed-disk.umockdev" "$T/p1.img" sdg "$SYS/mountinfo-plain" "fixed disk"
