@@ -77,7 +77,8 @@ static int parse(int argc, char **argv, struct sd_opts *o)
  * refusal (1). */
 static int open_exit(enum rs_sd_status st)
 {
-	return st == RS_SD_SYSTEM_DISK ? RS_EXIT_FAIL : RS_EXIT_USAGE;
+	return st == RS_SD_SYSTEM_DISK || st == RS_SD_NOT_CARD || st == RS_SD_BUSY ? RS_EXIT_FAIL
+										   : RS_EXIT_USAGE;
 }
 
 static char *default_firmware(const struct rs_board *b)
@@ -136,7 +137,7 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	}
 	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, false)))
 		goto out;
-	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(dev, RS_SD_WRITE, o->mountinfo, &card, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}
@@ -210,8 +211,11 @@ static int cmd_check(struct rs_app *app, const struct sd_opts *o)
 		goto out;
 	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, true)))
 		goto out;
-	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK ||
-	    (st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(dev, RS_SD_READ, o->mountinfo, &card, &errs)) != RS_SD_OK) {
+		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
+		goto out;
+	}
+	if ((st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);
 		goto out;
 	}
@@ -237,7 +241,8 @@ static int cmd_format(const struct sd_opts *o)
 				"the card; 'lsblk' lists the cards)\n");
 		return RS_EXIT_USAGE;
 	}
-	if ((st = rs_sdcard_open(o->device, &card, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(o->device, RS_SD_FORMAT, o->mountinfo, &card, &errs)) !=
+	    RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}

@@ -38,6 +38,7 @@ struct sd_screen {
 	struct rs_dialog dlg;
 	char *dlg_text;
 	char *chosen; /* syspath of the card in the dialog */
+	struct rs_sdcard_id chosen_id; /* serial and size of that card */
 	char *written; /* syspath of the card the firmware went to */
 	struct rs_sd_written result;
 	struct rs_pager pager;
@@ -174,8 +175,8 @@ static void layout(void *st, void *ctx, int rows, int cols)
 static void open_dialog(struct sd_screen *s)
 {
 	char problem[sizeof(s->msg)];
-	char *text = rs_sd_action_confirm(board(s), &s->fw, rs_sd_cards_target(&s->cards), problem,
-					  sizeof(problem));
+	char *text = rs_sd_action_confirm(board(s), &s->fw, rs_sd_cards_target(&s->cards),
+					  &s->chosen_id, problem, sizeof(problem));
 	if (!text) {
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
@@ -201,7 +202,8 @@ static void write_card(struct sd_screen *s)
 	}
 	char problem[sizeof(s->msg)];
 	if (!rs_sd_action_write(board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
-				rs_tui_utf8(), &s->result, problem, sizeof(problem))) {
+				&s->chosen_id, rs_tui_utf8(), &s->result, problem,
+				sizeof(problem))) {
 		s->phase = PH_CHOOSE;
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
