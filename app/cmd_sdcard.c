@@ -11,7 +11,6 @@
 #include "app/sd_report.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
-#include "platform/identity.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -316,15 +315,8 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 				"lists them)\n", sub);
 		return RS_EXIT_USAGE;
 	}
-	/* The card needs root (platform/identity.h). The section spans the whole
-	 * card command until the card code asks for root around the device
-	 * alone. */
-	if (!rs_identity_as_root_begin()) {
-		fprintf(stderr, "ratos-setup sdcard: cannot switch to root: %s\n", strerror(errno));
-		return RS_EXIT_FAIL;
-	}
-	rc = format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
-								  : cmd_check(app, &o);
-	rs_identity_as_root_end();
-	return rc;
+	/* Under sudo this runs as the invoking user; the card code alone
+	 * switches to root around the device (platform/identity.h). */
+	return format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
+								   : cmd_check(app, &o);
 }

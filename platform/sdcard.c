@@ -1,3 +1,4 @@
+#include "platform/identity.h"
 #include "platform/sdcard.h"
 
 #include <errno.h>
@@ -62,7 +63,8 @@ static enum rs_sd_status card_policy(struct rs_sdcard *c, const char *mountinfo,
 static enum rs_sd_status open_mount(struct rs_sdcard *c, unsigned maj, unsigned min,
 				    struct rs_errors *errs)
 {
-	int fd = open(c->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* As root: a card mounted by root may not be the user's to open. */
+	int fd = rs_identity_open_as_root(c->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && c->block && major(st.st_dev) == maj &&
 	    minor(st.st_dev) == min) {
@@ -82,7 +84,12 @@ static enum rs_sd_status open_mount(struct rs_sdcard *c, unsigned maj, unsigned 
 static enum rs_sd_status open_failed(const char *path, int err, struct rs_errors *errs)
 {
 	enum rs_sd_status st = rs_sd_status_from_errno(err);
-	if (st == RS_SD_PERMISSION)
+	if (st == RS_SD_PERMISSION && rs_identity_is_sudo())
+		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
+			      "permission denied: under sudo, root opens only block devices; an "
+			      "image file must be one you (%s) can write",
+			      rs_identity_user_name());
+	else if (st == RS_SD_PERMISSION)
 		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
 			      "permission denied; run with sudo (sudo ratos-setup ...)");
 	else if (st == RS_SD_NOT_FOUND || st == RS_SD_GONE)

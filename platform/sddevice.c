@@ -7,15 +7,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/sysmounts.h"
 #include "platform/udev_gather.h"
 
 int rs_sd_device_open(const char *path, int flags)
 {
-	return open(path, flags | O_CLOEXEC | O_NOCTTY);
+	flags |= O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags);
+	if (fd >= 0 || (errno != EACCES && errno != EPERM))
+		return fd;
+	/* Under sudo we act as the user: an image file is theirs and opens as
+	 * them above. Root opens block devices only, never a file of the
+	 * user's choosing that they could not open themselves. */
+	fd = rs_identity_open_as_root(path, flags, 0);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EACCES;
+	}
+	return fd;
 }
 
 bool rs_sd_device_card(unsigned major, unsigned minor, const char *mountinfo,

@@ -1,3 +1,4 @@
+#include "platform/identity.h"
 #include "platform/sdformat.h"
 
 #include <errno.h>
@@ -114,8 +115,10 @@ static enum rs_sd_status write_table(const struct rs_sdcard *c, uint32_t sectors
  * table in the kernel, so ENOTTY and EINVAL are fine. */
 static void reread_table(const struct rs_sdcard *c)
 {
-	if (c->block && c->kind == RS_SD_DISK)
-		ioctl(c->fd, BLKRRPART, 0);
+	if (c->block && c->kind == RS_SD_DISK && rs_identity_as_root_begin()) {
+		ioctl(c->fd, BLKRRPART, 0); /* needs CAP_SYS_ADMIN: root under sudo */
+		rs_identity_as_root_end();
+	}
 }
 
 /* mkfs.fat builds the filesystem in a memory file, never on a path: it opens

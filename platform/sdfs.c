@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/mtools.h"
 
 #define RS_SD_READ_MAX (64u * 1024 * 1024) /* no firmware comes near this */
@@ -324,15 +325,15 @@ static enum rs_sd_status mnt_read(const struct rs_sdcard *c, const char *name, u
 	return st;
 }
 
-/* ---- public ---------------------------------------------------------- */
+/* ---- on the card ---------------------------------------------------------- */
 
-enum rs_sd_status rs_sdfs_list(const struct rs_sdcard *c, struct rs_strv *names,
+static enum rs_sd_status on_card_list(const struct rs_sdcard *c, struct rs_strv *names,
 			       struct rs_errors *errs)
 {
 	return c->has_mount_fd ? mnt_list(c, names, errs) : mt_list(c, names, errs);
 }
 
-enum rs_sd_status rs_sdfs_remove(const struct rs_sdcard *c, const char *name,
+static enum rs_sd_status on_card_remove(const struct rs_sdcard *c, const char *name,
 				 struct rs_errors *errs)
 {
 	if (c->has_mount_fd) {
@@ -346,7 +347,7 @@ enum rs_sd_status rs_sdfs_remove(const struct rs_sdcard *c, const char *name,
 	return st;
 }
 
-enum rs_sd_status rs_sdfs_put(const struct rs_sdcard *c, int local, const char *name,
+static enum rs_sd_status on_card_put(const struct rs_sdcard *c, int local, const char *name,
 			      struct rs_errors *errs)
 {
 	if (c->has_mount_fd)
@@ -361,7 +362,7 @@ enum rs_sd_status rs_sdfs_put(const struct rs_sdcard *c, int local, const char *
 	return st;
 }
 
-enum rs_sd_status rs_sdfs_rename(const struct rs_sdcard *c, const char *from, const char *to,
+static enum rs_sd_status on_card_rename(const struct rs_sdcard *c, const char *from, const char *to,
 				 struct rs_errors *errs)
 {
 	if (c->has_mount_fd) {
@@ -378,11 +379,79 @@ enum rs_sd_status rs_sdfs_rename(const struct rs_sdcard *c, const char *from, co
 	return st;
 }
 
-enum rs_sd_status rs_sdfs_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
+static enum rs_sd_status on_card_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
 			       size_t *len, struct rs_errors *errs)
 {
 	*data = NULL;
 	*len = 0;
 	return c->has_mount_fd ? mnt_read(c, name, data, len, errs)
 			       : mt_read(c, name, data, len, errs);
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+/* Each operation on the card runs as root under sudo (platform/identity.h):
+ * the device node and a card mounted by root need it. Nothing here touches
+ * the user's files: the firmware comes in as an open file. */
+static bool as_root(const struct rs_sdcard *c, struct rs_errors *errs, enum rs_sd_status *st)
+{
+	if (rs_identity_as_root_begin())
+		return true;
+	*st = fail_errno(c, errno, "switching to root for", c->path, errs);
+	return false;
+}
+
+enum rs_sd_status rs_sdfs_list(const struct rs_sdcard *c, struct rs_strv *names,
+			       struct rs_errors *errs)
+{
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_list(c, names, errs);
+	rs_identity_as_root_end();
+	return st;
+}
+
+enum rs_sd_status rs_sdfs_remove(const struct rs_sdcard *c, const char *name,
+				 struct rs_errors *errs)
+{
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_remove(c, name, errs);
+	rs_identity_as_root_end();
+	return st;
+}
+
+enum rs_sd_status rs_sdfs_put(const struct rs_sdcard *c, int local, const char *name,
+			      struct rs_errors *errs)
+{
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_put(c, local, name, errs);
+	rs_identity_as_root_end();
+	return st;
+}
+
+enum rs_sd_status rs_sdfs_rename(const struct rs_sdcard *c, const char *from, const char *to,
+				 struct rs_errors *errs)
+{
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_rename(c, from, to, errs);
+	rs_identity_as_root_end();
+	return st;
+}
+
+enum rs_sd_status rs_sdfs_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
+			       size_t *len, struct rs_errors *errs)
+{
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_read(c, name, data, len, errs);
+	rs_identity_as_root_end();
+	return st;
 }
