@@ -142,8 +142,12 @@ static void draw(void *st, void *ctx, WINDOW *w)
 
 	/* Reserve the bottom for the resume question and any state problem. */
 	int bottom = s->rows - 1;
+	const char *changed = wz->resume_offered && wz->resume_planned &&
+					      wz->resume_plan.changed[0]
+				      ? wz->resume_plan.changed
+				      : NULL;
 	if (wz->resume_offered)
-		bottom -= 3;
+		bottom -= 3 + (changed ? rs_text_lines(changed, width) : 0);
 	if (wz->state_problem[0])
 		bottom -= rs_text_lines(wz->state_problem, width) + 1;
 	int room = bottom - y;
@@ -172,9 +176,20 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		const struct rs_board *b = rs_catalog_find(wz->cat, wz->saved.board);
 		snprintf(line, sizeof(line), "Saved from an earlier run: %s, at \"%s\".",
 			 b ? b->name : wz->saved.board, step_title(wz->saved.step));
-		rs_tui_put(w, y, 2, width, line);
+		rs_tui_put(w, y++, 2, width, line);
+		if (changed) {
+			/* What no longer holds, and so where the run picks up. */
+			wattron(w, rs_tui_style(RS_STYLE_WARN));
+			y += rs_text_draw(w, y, 2, width, 4, 0, changed);
+			wattroff(w, rs_tui_style(RS_STYLE_WARN));
+		}
+		const char *at = wz->resume_planned ? rs_step_id(wz->resume_plan.step) : NULL;
+		if (at && strcmp(at, wz->saved.step) != 0)
+			snprintf(line, sizeof(line), "Resume at \"%s\"? [Y/n]", step_title(at));
+		else
+			snprintf(line, sizeof(line), "Resume where you left off? [Y/n]");
 		wattron(w, rs_tui_style(RS_STYLE_TITLE));
-		rs_tui_put(w, y + 1, 2, width, "Resume where you left off? [Y/n]");
+		rs_tui_put(w, y, 2, width, line);
 		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
 	}
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/catalog.h"
+#include "core/wizard_resume.h"
 #include "core/wizard_state.h"
 #include "platform/klipper_tree.h"
 #include "screens/hw.h"
@@ -33,6 +34,13 @@ struct rs_wizard {
 	 * would change nothing. */
 	char *last_saved;
 	struct rs_wizard_hw hw; /* what is plugged in (screens/hw.h) */
+	/* The saved run re-validated (screens/update.h), once the tree was
+	 * looked at: where it resumes and what changed. */
+	struct rs_resume_plan resume_plan;
+	bool resume_planned;
+	/* The firmware step builds at once, then moves on by itself. */
+	bool build_request;
+	enum rs_key_result request; /* taken by the manager; IGNORED: none */
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w);
