@@ -75,7 +75,10 @@ static void header(struct parser *p, const char *s, size_t n, int lineno, rs_pcf
 
 static void option(struct parser *p, const char *s, size_t n, int lineno)
 {
-	size_t k = strcspn(s, ":=");
+	/* The text is not NUL-terminated: look only within the line. */
+	size_t k = 0;
+	while (k < n && s[k] != ':' && s[k] != '=')
+		k++;
 	if (k >= n || !p->cur)
 		return;
 	const char *key = s, *val = s + k + 1;
