@@ -203,6 +203,7 @@ static bool start_looking(void *data)
 	w->started = true;
 	if (w->resume_offered)
 		rs_wizard_plan_resume(w);
+	rs_wizard_look_at_klipper_log(w);
 	return true;
 }
 
@@ -262,6 +263,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 		printf("ratos-setup: choices saved in %s.\n", w.state_path);
 	}
 	rs_klipper_tree_free(&w.klipper);
+	rs_wizard_doctor_free(&w);
 	free(w.state_path);
 	free(w.last_saved);
 	return rc;

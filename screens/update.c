@@ -6,7 +6,10 @@
 
 #include "core/sha256.h"
 #include "core/wizard_resume.h"
+#include "core/xalloc.h"
+#include "platform/doctor.h"
 #include "platform/fsutil.h"
+#include "screens/hw.h"
 #include "screens/wizard.h"
 
 #define BOARD_FILE_MAX (256 * 1024)
@@ -113,4 +116,78 @@ enum rs_key_result rs_wizard_take_request(void *ctx)
 	enum rs_key_result r = w->request;
 	w->request = RS_KEY_IGNORED;
 	return r;
+}
+
+void rs_wizard_look_at_klipper_log(struct rs_wizard *w)
+{
+	rs_wizard_doctor_free(w);
+	bool saved = w->saved.board[0] != '\0';
+	struct rs_doctor_opts o = {
+		.cat = w->cat,
+		.klipper_dir = w->klipper_dir,
+		.hw = rs_wizard_hw_list(w),
+		.saved_board = saved ? w->saved.board : NULL,
+	};
+	w->doctor = rs_xcalloc(1, sizeof(*w->doctor));
+	rs_doctor_gather(&o, w->doctor);
+	for (size_t i = 0; i < w->doctor->count && !w->fix_board; i++) {
+		const struct rs_doctor_entry *e = &w->doctor->entries[i];
+		if (e->board && (e->judged.verdict == RS_DOC_FIRMWARE_OLDER ||
+				 e->judged.verdict == RS_DOC_BUILT_NOT_FLASHED))
+			w->fix_board = e->board;
+	}
+}
+
+bool rs_wizard_doctor_line(const struct rs_wizard *w, size_t i, char *buf, size_t len)
+{
+	const struct rs_doctor_report *r = w->doctor;
+	if (!r || r->log != RS_DOCLOG_OK || i >= r->count)
+		return false;
+	const struct rs_doctor_entry *e = &r->entries[i];
+	/* 80 columns: the host's version is on the Klipper line above. */
+	char fw[128], unused[128];
+	rs_fw_versions_short(e->mcu_version[0] ? e->mcu_version : "version unknown", "", fw, unused,
+			     sizeof(fw));
+	if (e->judged.verdict == RS_DOC_BUILT_NOT_FLASHED)
+		snprintf(buf, len, "%s: %s (%s)", e->name, rs_doctor_verdict_text(e->judged.verdict),
+			 e->board->name);
+	else
+		snprintf(buf, len, "%s: %s (%s, %s)", e->name,
+			 rs_doctor_verdict_text(e->judged.verdict), fw,
+			 e->board ? e->board->name : "board unknown");
+	return true;
+}
+
+enum rs_key_result rs_wizard_fix_it(struct rs_wizard *w)
+{
+	const struct rs_board *b = w->fix_board;
+	if (!b)
+		return RS_KEY_IGNORED;
+	if (!w->resume_planned && w->saved.board[0])
+		rs_wizard_plan_resume(w);
+	/* The hardware steps count as confirmed when the saved run for this
+	 * board got past them and its board file did not change since. */
+	bool confirmed = w->saved.board[0] && strcmp(w->saved.board, b->id) == 0 &&
+			 w->resume_planned && w->resume_plan.step >= RS_STEP_FIRMWARE;
+	if (confirmed) {
+		rs_wizard_resume(w); /* the saved choices, data checked */
+		w->jump_to = rs_step_id(RS_STEP_FIRMWARE);
+		rs_wizard_request_build(w);
+	} else {
+		w->resume_offered = false;
+		rs_wizard_choose_board(w, b);
+		w->jump_to = rs_step_id(RS_STEP_JUMPERS);
+	}
+	w->state_problem[0] = '\0';
+	return RS_KEY_JUMP;
+}
+
+void rs_wizard_doctor_free(struct rs_wizard *w)
+{
+	if (w->doctor) {
+		rs_doctor_report_free(w->doctor);
+		free(w->doctor);
+	}
+	w->doctor = NULL;
+	w->fix_board = NULL;
 }

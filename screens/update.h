@@ -33,6 +33,17 @@ void rs_wizard_plan_resume(struct rs_wizard *w);
 /* Asks the firmware step to build at once and, once the firmware is built
  * or up to date, to go on to the next step by itself. */
 void rs_wizard_request_build(struct rs_wizard *w);
+/* Reads what the last Klipper start says about each MCU (platform/doctor.h)
+ * into w->doctor and picks the board "fix it" leads to. */
+void rs_wizard_look_at_klipper_log(struct rs_wizard *w);
+/* One line per MCU for the welcome screen, into buf (len bytes); false
+ * when i is past the last. */
+bool rs_wizard_doctor_line(const struct rs_wizard *w, size_t i, char *buf, size_t len);
+/* "Fix it": straight to the build (and on to the card) for w->fix_board,
+ * past the hardware steps already confirmed for it. Returns the manager's
+ * move. */
+enum rs_key_result rs_wizard_fix_it(struct rs_wizard *w);
+void rs_wizard_doctor_free(struct rs_wizard *w);
 /* For the manager: a move the wizard asks for by itself. */
 enum rs_key_result rs_wizard_take_request(void *ctx);
 

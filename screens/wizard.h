@@ -12,6 +12,8 @@
 #include "screens/hw.h"
 #include "tui/screen.h"
 
+struct rs_doctor_report;
+
 struct rs_wizard {
 	const struct rs_catalog *cat;
 	struct rs_wizard_state st;
@@ -41,6 +43,10 @@ struct rs_wizard {
 	/* The firmware step builds at once, then moves on by itself. */
 	bool build_request;
 	enum rs_key_result request; /* taken by the manager; IGNORED: none */
+	/* What `doctor` says after the last Klipper start (screens/update.h),
+	 * NULL until looked at; the board "fix it" leads to, or NULL. */
+	struct rs_doctor_report *doctor;
+	const struct rs_board *fix_board;
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w);

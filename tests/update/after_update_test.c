@@ -16,6 +16,12 @@
  *         inplace    ~/klipper itself is updated (HOME in a temp dir)
  *         prebuilt   the after-update build already ran (--klipper)
  *         live       Klipper is updated while the wizard sits on the SD step
+ *         fixit      klippy.log ends in "MCU Protocol error" for the 429 and the
+ *                    tree is a fresh clone (--klipper): the welcome screen says
+ *                    so, f fixes it
+ *         fixit-home the same with ~/klipper updated in place, the after-update
+ *                    build already run
+ *   (the fixit modes take the klippy.log fixtures' directory as a 7th argument)
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -33,7 +39,7 @@
 #define V731 "v0.13.0-731-g1a2b3c4d5"
 #define V732 "v0.13.0-732-gfeedf00d1"
 
-static const char *bin, *boards, *fake_klipper, *fake_bin, *mode;
+static const char *bin, *boards, *fake_klipper, *fake_bin, *mode, *logs;
 static char tmp[64], old_tree[128], new_tree[128], fw[256], image[256];
 static char env[6][400];
 static int keys; /* keys sent since the counted run started */
@@ -150,7 +156,8 @@ static bool write_card(struct vt *t, const char *version)
 
 static bool scenario(struct vt *t)
 {
-	bool clone = strcmp(mode, "inplace") != 0;
+	bool fixit = strncmp(mode, "fixit", 5) == 0;
+	bool clone = strcmp(mode, "inplace") != 0 && strcmp(mode, "fixit-home") != 0;
 	const char *old_arg = clone ? old_tree : NULL;
 	const char *new_arg = clone ? new_tree : NULL;
 	CHECK(tree(old_tree, V730), "old tree");
@@ -163,10 +170,16 @@ static bool scenario(struct vt *t)
 		CHECK(tree(new_tree, V731), "new tree");
 	else
 		CHECK(sh("echo %s >'%s/klippy/.version'", V731, old_tree) == 0, "update in place");
-	bool prebuilt = strcmp(mode, "prebuilt") == 0;
+	bool prebuilt = strcmp(mode, "prebuilt") == 0 || strcmp(mode, "fixit-home") == 0;
+	/* Klipper restarted after the update and stopped: its log says why. */
+	if (fixit)
+		CHECK(sh("mkdir -p '%s/printer_data/logs' && cp '%s/klippy-protocol-error.log' "
+			 "'%s/printer_data/logs/klippy.log'",
+			 tmp, logs, tmp) == 0,
+		      "klippy.log");
 	if (prebuilt)
 		CHECK(sh("'%s' --boards-dir '%s' build " B429 " --klipper '%s' >/dev/null 2>&1", bin,
-			 boards, new_tree) == 0,
+			 boards, clone ? new_tree : old_tree) == 0,
 		      "the after-update build");
 
 	keys = 0;
@@ -182,7 +195,18 @@ static bool scenario(struct vt *t)
 		EXPECT("Resume at \"Build firmware\"? [Y/n]");
 	}
 	show(t, "welcome");
-	key(t, VTERM_KEY_ENTER);
+	if (fixit) {
+		if (prebuilt)
+			EXPECT("Firmware mcu: new firmware built but not flashed (Octopus Pro 429)");
+		else
+			EXPECT("Firmware mcu: firmware older than host (v0.13.0-730, Octopus Pro 429)");
+		EXPECT("EBBCan: current (v0.13.0-731, board unknown)");
+		EXPECT("f: new firmware onto the Octopus Pro 429's SD card");
+		EXPECT("f fix it");
+		chr(t, 'f');
+	} else {
+		key(t, VTERM_KEY_ENTER);
+	}
 	if (!prebuilt) {
 		/* The build runs by itself and leads on to the card. */
 		EXPECT("Write SD card");
@@ -242,7 +266,7 @@ static bool scenario_live(struct vt *t)
 
 int main(int argc, char **argv)
 {
-	if (argc < 7) {
+	if (argc < 7 || (strncmp(argv[1], "fixit", 5) == 0 && argc < 8)) {
 		fprintf(stderr, "usage: after_update_test MODE BIN BOARDS FAKE_KLIPPER FAKE_BIN TERM\n");
 		return 2;
 	}
@@ -252,6 +276,7 @@ int main(int argc, char **argv)
 	fake_klipper = argv[4];
 	fake_bin = argv[5];
 	term = argv[6];
+	logs = argc > 7 ? argv[7] : NULL;
 	harness_name = "after_update_test.c";
 	if (!getenv("UMOCKDEV_DIR")) {
 		fprintf(stderr, "SKIP: run this under umockdev-run\n");
@@ -265,7 +290,7 @@ int main(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "/tmp/rs-update-XXXXXX");
 	if (!mkdtemp(tmp))
 		return 1;
-	bool inplace = strcmp(mode, "inplace") == 0;
+	bool inplace = strcmp(mode, "inplace") == 0 || strcmp(mode, "fixit-home") == 0;
 	snprintf(old_tree, sizeof(old_tree), "%s/%s", tmp, inplace ? "klipper" : "k730");
 	snprintf(new_tree, sizeof(new_tree), "%s/k731", tmp);
 	snprintf(fw, sizeof(fw), "%s/printer_data/config/firmware_binaries/firmware-" B429 ".bin",
