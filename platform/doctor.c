@@ -28,7 +28,8 @@ static void read_log(const struct rs_doctor_opts *o, struct rs_doctor_report *r,
 		     struct rs_klog *k)
 {
 	r->log_path = o->log_path ? rs_xstrdup(o->log_path) : rs_doctor_default_log();
-	if (!rs_klog_read_file(r->log_path, RS_KLOG_WINDOW, k, &r->log_cut)) {
+	if (!rs_klog_read_file(r->log_path, o->log_window ? o->log_window : RS_KLOG_WINDOW, k,
+			       &r->log_cut)) {
 		r->log = RS_DOCLOG_UNREADABLE;
 		r->log_errno = errno;
 		return;
@@ -143,7 +144,7 @@ const char *rs_doctor_log_problem(const struct rs_doctor_report *r, char *buf, s
 	case RS_DOCLOG_NO_START:
 		snprintf(buf, len, "%s holds no Klipper start (\"Starting Klippy...\")%s; is it "
 				   "klippy.log?",
-			 r->log_path, r->log_cut ? " in its last 256 MiB" : "");
+			 r->log_path, r->log_cut ? " in the part read (its end)" : "");
 		break;
 	}
 	return buf;

@@ -23,6 +23,8 @@ struct rs_doctor_opts {
 	const char *config_path; /* NULL: ~/printer_data/config/printer.cfg */
 	const struct rs_hw_list *hw; /* connected now; NULL: not looked */
 	const char *saved_board;     /* the wizard's, or NULL */
+	/* How much of the log's end to read; 0: RS_KLOG_WINDOW. */
+	unsigned long long log_window;
 };
 
 enum rs_doctor_log {

@@ -127,6 +127,9 @@ void rs_wizard_look_at_klipper_log(struct rs_wizard *w)
 		.klipper_dir = w->klipper_dir,
 		.hw = rs_wizard_hw_list(w),
 		.saved_board = saved ? w->saved.board : NULL,
+		/* The screen waits for this: a rotated log's last start is near
+		 * its end (16 MiB: about 50 ms on the 2-core test machine). */
+		.log_window = 16ull * 1024 * 1024,
 	};
 	w->doctor = rs_xcalloc(1, sizeof(*w->doctor));
 	rs_doctor_gather(&o, w->doctor);
