@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/fw_gate.h"
 #include "app/sd_device.h"
 #include "app/sd_report.h"
 #include "core/text_safe.h"
@@ -22,6 +23,8 @@ struct sd_opts {
 	const char *file;
 	const char *confirm; /* format: the device name typed back, for scripts */
 	const char *mountinfo; /* mount table for finding the system disk (tests) */
+	const char *klipper;   /* the tree the firmware must match; NULL: ~/klipper */
+	bool allow_stale;
 	bool yes;
 	bool json;
 };
@@ -29,14 +32,18 @@ struct sd_opts {
 static void usage(FILE *out)
 {
 	fputs("usage: ratos-setup sdcard write --board ID [--device PATH] [--file FIRMWARE] "
-	      "[--yes] [--json]\n"
+	      "[--klipper DIR]\n"
+	      "                                [--allow-stale-firmware] [--yes] [--json]\n"
 	      "       ratos-setup sdcard check --board ID [--device PATH] [--file FIRMWARE] [--json]\n"
 	      "       ratos-setup sdcard format --device PATH [--confirm PATH]\n"
 	      "PATH is a partition (/dev/sda1), a whole card (/dev/sda) or an image file.\n"
 	      "Without --device, write and check use the one card found in a card reader;\n"
 	      "with none or several they say so and ask for --device.\n"
 	      "check exits 0 when the board flashed the firmware, 1 when it did not,\n"
-	      "2 on usage errors or an unreadable card.\n",
+	      "2 on usage errors or an unreadable card.\n"
+	      "write refuses (exit 1) firmware built for another Klipper version than the\n"
+	      "tree's (~/klipper or --klipper DIR) or from another board config, and names\n"
+	      "the command that rebuilds it; --allow-stale-firmware writes it anyway.\n",
 	      out);
 }
 
@@ -49,6 +56,7 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 				    : strcmp(a, "--file") == 0   ? &o->file
 				    : strcmp(a, "--confirm") == 0 ? &o->confirm
 				    : strcmp(a, "--mountinfo") == 0 ? &o->mountinfo
+				    : strcmp(a, "--klipper") == 0   ? &o->klipper
 								  : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
@@ -60,6 +68,8 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 			o->yes = true;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (strcmp(a, "--allow-stale-firmware") == 0) {
+			o->allow_stale = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return -1;
@@ -130,6 +140,9 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
+	if ((rc = rs_fw_gate("sdcard write", b, fw, o->klipper, o->allow_stale, o->json)) >= 0)
+		goto out;
+	rc = RS_EXIT_USAGE;
 	if ((st = rs_sd_firmware_check(b, fw, &info, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
