@@ -1,11 +1,13 @@
 /* Global options and subcommand dispatch. */
 #include "app/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "platform/log.h"
 
 static void usage(FILE *out)
 {
@@ -23,6 +25,8 @@ static void usage(FILE *out)
 	}
 	fputs("\nOptions:\n"
 	      "  --boards-dir DIR   read board files from DIR\n"
+	      "  --log-file FILE    log to FILE instead of ratos-setup.log in\n"
+	      "                     ~/printer_data/logs (or the state directory)\n"
 	      "  --help             show this help\n"
 	      "  --version          show the version\n"
 	      "\nWizard options:\n"
@@ -35,7 +39,8 @@ static void usage(FILE *out)
 
 int rs_cli_main(int argc, char **argv)
 {
-	struct rs_app app = { .argv0 = argv[0] };
+	struct rs_app app = { .argv0 = argv[0], .lock = { .main_fd = -1, .res_fd = -1 } };
+	const char *log_file = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -48,11 +53,20 @@ int rs_cli_main(int argc, char **argv)
 			app.boards_dir = argv[++i];
 		} else if (strncmp(argv[i], "--boards-dir=", 13) == 0) {
 			app.boards_dir = argv[i] + 13;
+		} else if (strcmp(argv[i], "--log-file") == 0 && i + 1 < argc && argv[i + 1][0]) {
+			log_file = argv[++i];
+		} else if (strncmp(argv[i], "--log-file=", 11) == 0 && argv[i][11]) {
+			log_file = argv[i] + 11;
 		} else {
 			break; /* wizard options (e.g. --reset) are the wizard's own */
 		}
 	}
 
+	if (!rs_log_open(log_file) && log_file) {
+		fprintf(stderr, "ratos-setup: cannot write the log %s: %s\n", log_file, strerror(errno));
+		return RS_EXIT_USAGE;
+	}
+	rs_log_argv("start ratos-setup " RS_VERSION, (const char *const *)argv + 1);
 	int rc;
 	if (i >= argc || argv[i][0] == '-') {
 		rc = rs_cmd_wizard(&app, argc - i + 1, argv + i - 1);
@@ -64,11 +78,15 @@ int rs_cli_main(int argc, char **argv)
 		if (!cmd) {
 			fprintf(stderr, "ratos-setup: unknown command '%s' (see ratos-setup --help)\n",
 				argv[i]);
-			return RS_EXIT_USAGE;
+			rc = RS_EXIT_USAGE;
+		} else {
+			rc = cmd->run(&app, argc - i, argv + i);
 		}
-		rc = cmd->run(&app, argc - i, argv + i);
 	}
+	rs_lock_release(&app.lock);
 	if (app.catalog_loaded)
 		rs_catalog_free(&app.catalog);
+	rs_log("exit %d", rc);
+	rs_log_close();
 	return rc;
 }

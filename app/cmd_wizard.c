@@ -34,5 +34,8 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 		return RS_EXIT_FAIL;
 	}
 	opts.catalog = cat;
+	int rc = rs_app_lock(app, NULL, "wizard");
+	if (rc != RS_EXIT_OK)
+		return rc;
 	return rs_wizard_run(&opts);
 }

@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "platform/log.h"
 
 static void child(char *const argv[], const struct rs_proc_opts *opts, int out_fd, int err_fd)
 {
@@ -67,6 +70,9 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 		return false;
 	}
 	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	char what[48];
+	snprintf(what, sizeof(what), "run (pid %ld)", (long)pid);
+	rs_log_argv(what, (const char *const *)argv);
 	p->pid = pid;
 	p->fd = out[0];
 	return true;
@@ -114,6 +120,8 @@ static bool reap(struct rs_proc *p, int flags)
 	do
 		r = waitpid(p->pid, &p->status, flags);
 	while (r < 0 && errno == EINTR);
+	if (r == p->pid)
+		rs_log_status("child", (long)p->pid, p->status);
 	if (r == p->pid || (r < 0 && errno == ECHILD))
 		p->exited = true;
 	return p->exited;
