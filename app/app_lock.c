@@ -48,12 +48,16 @@ int rs_app_lock(struct rs_app *app, const char *resource, const char *command)
 			return RS_EXIT_OK;
 		}
 		if (r == RS_LOCK_ERROR) {
+			/* A state directory this user cannot write (a read-only home,
+			 * another user's HOME) must not stop the work: the lock only
+			 * guards against a second instance, so go on without it. */
 			char line[1024];
-			fprintf(stderr, "ratos-setup: %s\n",
-				rs_error_format(&errs.items[0], line, sizeof(line)));
+			rs_error_format(&errs.items[0], line, sizeof(line));
+			fprintf(stderr, "ratos-setup: warning: %s; going on without the one-instance "
+					"lock\n", line);
 			rs_log("lock not taken: %s", line);
 			rs_errors_clear(&errs);
-			return RS_EXIT_FAIL;
+			return RS_EXIT_OK;
 		}
 		char desc[512];
 		rs_lock_holder_describe(&who, desc, sizeof(desc));

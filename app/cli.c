@@ -31,9 +31,12 @@ static void usage(FILE *out)
 	      "  --version          show the version\n"
 	      "\nWizard options:\n"
 	      "  --reset            forget the saved choices and start over\n"
+	      "  --first-boot       offer the wizard unless it was finished or declined\n"
+	      "                     before (the first-boot unit and SSH login use this)\n"
 	      "  --klipper DIR      build the firmware from the Klipper tree in DIR\n"
 	      "                     (default ~/klipper of the invoking user)\n"
-	      "\nExit codes: 0 success, 1 failure, 2 usage error or unknown board.\n",
+	      "\nExit codes: 0 success, 1 failure, 2 usage error or unknown board,\n"
+	      "3 another ratos-setup holds the lock.\n",
 	      out);
 }
 
