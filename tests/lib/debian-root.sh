@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Fresh Debian roots for tests that must start from a new machine.
 # Source this file from bash (as root); it defines functions and runs nothing.
 #
@@ -138,7 +139,8 @@ debian_root_mount() {
 		mountpoint -q "$root/$m" || mount --bind "/$m" "$root/$m"
 	done
 	if [ "$DEBIAN_ROOT_APT_CACHE" = 1 ]; then
-		local debs="$DEBIAN_ROOT_CACHE/debs/$DEBIAN_ROOT_SUITE-$(dpkg --print-architecture)"
+		local debs
+		debs="$DEBIAN_ROOT_CACHE/debs/$DEBIAN_ROOT_SUITE-$(dpkg --print-architecture)"
 		mkdir -p "$debs/partial" "$root/var/cache/apt/archives"
 		mountpoint -q "$root/var/cache/apt/archives" ||
 			mount --bind "$debs" "$root/var/cache/apt/archives"
@@ -184,7 +186,8 @@ debian_root_cleanup_all() {
 }
 
 debian_root__traps() {
-	trap 'status=$?; debian_root_cleanup_all; exit $status' EXIT
+	# shellcheck disable=SC2154 # set by the trap itself
+	trap 'debian_root__status=$?; debian_root_cleanup_all; exit $debian_root__status' EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -272,7 +275,9 @@ debian_root_tarball() {
 	local suite=$DEBIAN_ROOT_SUITE arch mirror key tarball
 	arch=$(dpkg --print-architecture) || return 1
 	mirror=$(debian_root_mirror) || return 1
-	key=$(printf '%s\n' "$suite" "$arch" "$mirror" "$DEBIAN_ROOT_PACKAGES" \
+	# Anything that changes the bare root changes its name (the recipe
+	# version too: raise it when debian_root__make_tarball changes).
+	key=$(printf '%s\n' recipe-2 "$suite" "$arch" "$mirror" "$DEBIAN_ROOT_PACKAGES" \
 		"$(debian_root__sources_for "$suite" deb822; debian_root__sources_for "$suite" list)" |
 		sha256sum | cut -c1-12)
 	tarball="$DEBIAN_ROOT_CACHE/debian-$suite-$arch-minbase-$key.tar"
