@@ -1,7 +1,9 @@
 /* Global options and subcommand dispatch. */
 #include "app/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,29 @@ static void usage(FILE *out)
 	      "\nExit codes: 0 success, 1 failure, 2 usage error or unknown board,\n"
 	      "3 another ratos-setup holds the lock.\n",
 	      out);
+}
+
+/* `ratos-setup CMD --help` for the commands that have no help text of their
+ * own: the table's usage line and summary, on stdout, exit 0. Every other
+ * command answers --help itself (tests/cli checks that each one does). */
+static bool wants_table_help(const char *name, int argc, char **argv)
+{
+	static const char *const table_help[] = { "boards", "board", "config", "devices",
+						  "validate" };
+	bool listed = false;
+	for (size_t i = 0; i < sizeof(table_help) / sizeof(table_help[0]); i++)
+		listed = listed || strcmp(name, table_help[i]) == 0;
+	for (int i = 1; listed && i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+static void command_usage(const struct rs_command *cmd)
+{
+	printf("Usage: ratos-setup %s %s\n\n%c%s.\n\n"
+	       "Exit codes: 0 success, 1 failure, 2 usage error or unknown board.\n",
+	       cmd->name, cmd->args, toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
 }
 
 int rs_cli_main(int argc, char **argv)
@@ -82,6 +107,9 @@ int rs_cli_main(int argc, char **argv)
 			fprintf(stderr, "ratos-setup: unknown command '%s' (see ratos-setup --help)\n",
 				argv[i]);
 			rc = RS_EXIT_USAGE;
+		} else if (wants_table_help(cmd->name, argc - i, argv + i)) {
+			command_usage(cmd);
+			rc = RS_EXIT_OK;
 		} else {
 			rc = cmd->run(&app, argc - i, argv + i);
 		}
