@@ -1,7 +1,7 @@
 /* The real binary in a pty: one instance at a time (a second wizard, CLI
  * commands that write, a SIGKILLed holder, taking over from a holder that is
  * gone), the log it leaves, and --first-boot's marker. Usage:
- *   instance_test BIN BOARDS_DIR FAKE_KLIPPER FAKE_BIN */
+ *   instance_test BIN BOARDS_DIR FAKE_KLIPPER FAKE_BIN PROFILE_SNIPPET */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,9 +17,17 @@
 
 #define WAIT_MS 8000 /* only a failure deadline; nothing sleeps */
 
-static const char *bin, *boards, *fake_klipper, *fake_bin;
+static const char *bin, *boards, *fake_klipper, *fake_bin, *snippet;
 static char root[64], env_home[128], env_state[128], env_path[4096], env_marker[160];
 static char marker[128], state_dir[128];
+
+/* vt_close of a terminal never opened (or closed already) would kill pid 0:
+ * our own process group. */
+static void close_vt(struct vt *t)
+{
+	if (t->pid > 0)
+		vt_close(t);
+}
 
 static bool start(struct vt *t, const char *arg)
 {
@@ -81,7 +89,7 @@ static bool scenario_second_instance(struct vt *t)
 	int rc = vt_wait_exit(t, WAIT_MS);
 	CHECK(rc == 3, "the second wizard exits 3 (got %d)", rc);
 	CHECK(!t->altscreen, "the second never took over the screen");
-	vt_close(t);
+	close_vt(t);
 	t = first;
 
 	/* Writing commands: refused with exit 3, naming the wizard. */
@@ -127,7 +135,7 @@ static bool scenario_killed_holder(struct vt *t)
 	pid_t old = t->pid;
 	kill(old, SIGKILL);
 	CHECK(vt_wait_exit(t, WAIT_MS) == 128 + SIGKILL, "killed");
-	vt_close(t);
+	close_vt(t);
 	char lock[160], rec[64];
 	snprintf(lock, sizeof(lock), "%s/ratos-setup.lock", state_dir);
 	snprintf(rec, sizeof(rec), "pid %ld\n", (long)old);
@@ -181,7 +189,7 @@ static bool scenario_take_over(struct vt *t)
 			vt_key(t, VTERM_KEY_ENTER);
 			int rc = vt_wait_exit(t, WAIT_MS);
 			CHECK(rc == 3, "Enter quits with 3 (got %d)", rc);
-			vt_close(t);
+			close_vt(t);
 			continue;
 		}
 		vt_type(t, "t\r");
@@ -210,7 +218,7 @@ static bool scenario_first_boot_later_never(struct vt *t)
 	vt_type(t, "l\r");
 	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "later exits 0");
 	CHECK(access(marker, F_OK) != 0, "later leaves no marker");
-	vt_close(t);
+	close_vt(t);
 
 	if (!first_boot_prompt(t))
 		return false;
@@ -218,7 +226,7 @@ static bool scenario_first_boot_later_never(struct vt *t)
 	EXPECT("Not asked again.");
 	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "never exits 0");
 	CHECK(file_has(marker, "never ask again"), "never writes the marker");
-	vt_close(t);
+	close_vt(t);
 
 	CHECK(start(t, "--first-boot"), "spawn with the marker");
 	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "exits 0 at once");
@@ -275,7 +283,7 @@ static bool scenario_first_boot_finish(struct vt *t)
 	int rc = vt_wait_exit(t, WAIT_MS);
 	CHECK(rc == 0, "finishing exits 0 (got %d)", rc);
 	CHECK(file_has(marker, "finished"), "finishing writes the marker");
-	vt_close(t);
+	close_vt(t);
 
 	CHECK(start(t, "--first-boot"), "spawn after finishing");
 	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "exits 0 at once");
@@ -303,10 +311,92 @@ static bool scenario_log(struct vt *t)
 	return true;
 }
 
+/* The profile.d snippet, sourced by a shell in a pty: /bin/bash or /bin/sh
+ * (dash), interactive or not; body runs around the sourcing. */
+static bool snippet_case(struct vt *t, const char *shell, bool interactive, const char *body,
+			 bool ssh, const char *extra_env, bool offers)
+{
+	char script[1024], bindir[512];
+	snprintf(script, sizeof(script), body, snippet);
+	snprintf(bindir, sizeof(bindir), "%s", bin);
+	*strrchr(bindir, '/') = '\0';
+	char path[4096 + 600];
+	snprintf(path, sizeof(path), "PATH=%s:%s", bindir, env_path + 5);
+	char *argv[8];
+	int n = 0;
+	argv[n++] = (char *)shell;
+	if (strcmp(shell, "/bin/bash") == 0) {
+		argv[n++] = "--norc";
+		argv[n++] = "--noprofile";
+	}
+	if (interactive)
+		argv[n++] = "-i";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n] = NULL;
+	char *env[] = { env_home,
+			env_state,
+			path,
+			env_marker,
+			"TERM=xterm-256color",
+			"LC_ALL=C.UTF-8",
+			ssh ? "SSH_CONNECTION=192.0.2.7 50022 192.0.2.1 22" : "SSH_CLIENT_NONE=1",
+			(char *)extra_env,
+			NULL };
+	CHECK(vt_spawn(t, 24, 80, argv, env), "spawn %s", shell);
+	if (offers) {
+		EXPECT("set up your printer's controller board now?");
+		vt_type(t, "l\r");
+		EXPECT("Asked again next time.");
+	}
+	EXPECT("snippet-done");
+	CHECK(offers == vt_has(t, "set up your printer"), "%s -%s %s: offered %s", shell,
+	      interactive ? "i" : "", body, offers ? "once" : "never");
+	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "the shell exits 0");
+	return true;
+}
+
+/* Offered at an interactive SSH login only: never in `ssh host cmd` or scp
+ * (not interactive), sftp (no shell at all), without a terminal, outside
+ * SSH, a second time in one session, or once the marker exists. */
+static bool scenario_login_snippet(struct vt *t)
+{
+	unlink(marker);
+	const char *plain = ". '%s'; echo snippet-done";
+	bool ok = snippet_case(t, "/bin/bash", true, plain, true, "X=1", true);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/sh", true, plain, true, "X=1", true);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/bash", false, plain, true, "X=1", false);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/sh", false, plain, true, "X=1", false);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/bash", true, plain, false, "X=1", false);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/bash", true, plain, true, "RATOS_SETUP_OFFERED=1", false);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/bash", true, "exec </dev/null; . '%s'; echo snippet-done", true,
+				"X=1", false);
+	close_vt(t);
+	ok = ok && snippet_case(t, "/bin/bash", true, "{ . '%s'; } | cat; echo snippet-done", true,
+				"X=1", false);
+	close_vt(t);
+	/* A nested login shell in the same session is not asked again. */
+	ok = ok && snippet_case(t, "/bin/bash", true,
+				". '%1$s'; bash --norc --noprofile -i -c \". '%1$s'\"; echo snippet-done",
+				true, "X=1", true);
+	close_vt(t);
+	CHECK(ok, "snippet cases");
+	CHECK(sh("touch '%s'", marker) == 0, "marker");
+	bool quiet = snippet_case(t, "/bin/bash", true, plain, true, "X=1", false);
+	unlink(marker);
+	return quiet;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 5) {
-		fprintf(stderr, "usage: instance_test BIN BOARDS_DIR FAKE_KLIPPER FAKE_BIN\n");
+	if (argc < 6) {
+		fprintf(stderr, "usage: instance_test BIN BOARDS_DIR FAKE_KLIPPER FAKE_BIN SNIPPET\n");
 		return 2;
 	}
 	/* Absolute: the fake toolchain goes on PATH and make changes directory. */
@@ -314,7 +404,8 @@ int main(int argc, char **argv)
 	boards = realpath(argv[2], NULL);
 	fake_klipper = realpath(argv[3], NULL);
 	fake_bin = realpath(argv[4], NULL);
-	if (!bin || !boards || !fake_klipper || !fake_bin) {
+	snippet = realpath(argv[5], NULL);
+	if (!bin || !boards || !fake_klipper || !fake_bin || !snippet) {
 		fprintf(stderr, "instance_test: a path given does not exist\n");
 		return 2;
 	}
@@ -351,12 +442,12 @@ int main(int argc, char **argv)
 		{ "first-boot-quit", scenario_first_boot_quit },
 		{ "first-boot-finish", scenario_first_boot_finish },
 		{ "log", scenario_log },
+		{ "login-snippet", scenario_login_snippet },
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		struct vt t = { 0 };
 		bool ok = all[i].run(&t);
-		if (t.pid > 0) /* vt_close of nothing would kill our own group */
-			vt_close(&t);
+		close_vt(&t);
 		printf("%s %s\n", ok ? "PASS" : "FAIL", all[i].name);
 	}
 	if (sh("rm -rf '%s'", root) != 0)
