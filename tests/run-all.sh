@@ -12,6 +12,7 @@ PACKAGES=(
 	libyaml-dev libncurses-dev libudev-dev zlib1g-dev
 	libcmocka-dev libvterm-dev umockdev libumockdev-dev
 	dosfstools mtools fdisk tmux python3 git
+	man-db
 )
 if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO apt-get update

@@ -25,6 +25,11 @@ check() { # check DESCRIPTION CMD...: CMD must succeed
 }
 
 [ "$(id -u)" -eq 0 ] || { echo "deb_install.sh: needs root" >&2; exit 1; }
+if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
+	# dpkg-dev: dpkg-shlibdeps and dpkg-buildflags for cpack; lintian.
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 dpkg-dev lintian file >/dev/null
+fi
 DEB=${1:-}
 if [ -z "$DEB" ]; then
 	say "building the package"
