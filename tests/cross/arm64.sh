@@ -26,7 +26,7 @@ if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-remove \
 		-o DPkg::Lock::Timeout=600 \
 		gcc-aarch64-linux-gnu libc6-dev:arm64 libncurses-dev:arm64 libyaml-dev:arm64 \
-		libudev-dev:arm64 zlib1g-dev:arm64 libcmocka-dev:arm64 libvterm-dev:arm64 qemu-user
+		libudev-dev:arm64 zlib1g-dev:arm64 libcmocka-dev:arm64 libvterm-dev:arm64 qemu-user file
 	say "packages ready after $((SECONDS - start)) s"
 fi
 
