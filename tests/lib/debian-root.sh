@@ -15,7 +15,8 @@
 #       HUP traps that unmount and delete every root made here.
 #   debian_root_mount ROOT
 #       Bind-mount /proc, /dev, /dev/pts and /sys into ROOT, and the shared
-#       .deb cache on ROOT/var/cache/apt/archives; copy /etc/resolv.conf.
+#       .deb cache on ROOT/var/cache/apt/archives; copy /etc/resolv.conf and
+#       name this machine's host name in ROOT/etc/hosts.
 #   debian_root_umount ROOT
 #       Undo debian_root_mount (safe to call twice, or without a mount).
 #   debian_root_run ROOT CMD [ARG...]
@@ -36,8 +37,9 @@
 #                         a fresh Debian or Raspberry Pi OS has it)
 #   DEBIAN_ROOT_MAX_AGE   days before the cached tarball is made again (default 14)
 #   DEBIAN_ROOT_TMP       where fresh roots are extracted (default /var/tmp)
-#   DEBIAN_ROOT_APT_CACHE 1 (default) shares downloaded .debs between runs;
-#                         0 makes every root download everything itself
+#   DEBIAN_ROOT_APT_CACHE 1 (default) shares downloaded .debs between runs
+#                         (one root at a time per cache: apt locks the
+#                         directory); 0 makes every root download everything
 #
 # The extracted root is a brand-new machine each time: only the downloaded
 # .deb files are shared (the same files apt would download again), never an
@@ -148,6 +150,12 @@ debian_root_mount() {
 	# Replace, never follow: a symlink in the root must not redirect the copy.
 	rm -f "$root/etc/resolv.conf"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	# The root shares this machine's host name; a Debian install names
+	# itself in /etc/hosts (sudo warns when the name does not resolve).
+	local name
+	name=$(cat /proc/sys/kernel/hostname)
+	grep -qw -- "$name" "$root/etc/hosts" 2>/dev/null ||
+		printf '127.0.1.1\t%s\n' "$name" >>"$root/etc/hosts"
 }
 
 debian_root_umount() {
