@@ -14,10 +14,12 @@
 #       as "/" must be) and set DEBIAN_ROOT to it. Installs the EXIT/INT/TERM/
 #       HUP traps that unmount and delete every root made here.
 #   debian_root_mount ROOT
-#       Bind-mount /proc, /dev, /dev/pts and /sys into ROOT, and the shared
-#       .deb cache on ROOT/var/cache/apt/archives; copy /etc/resolv.conf.
+#       Bind-mount /proc, /dev, /dev/pts and /sys into ROOT; put the shared
+#       .deb cache in ROOT/var/cache/apt/archives; copy /etc/resolv.conf and
+#       name this machine's host name in ROOT/etc/hosts.
 #   debian_root_umount ROOT
-#       Undo debian_root_mount (safe to call twice, or without a mount).
+#       Undo debian_root_mount (safe to call twice, or without a mount); the
+#       .debs apt downloaded in ROOT go to the shared cache.
 #   debian_root_run ROOT CMD [ARG...]
 #       Run CMD as root inside ROOT with a clean environment (env -i: PATH,
 #       HOME=/root, LANG=C.UTF-8, TERM; add more with `env VAR=... CMD`).
@@ -36,8 +38,9 @@
 #                         a fresh Debian or Raspberry Pi OS has it)
 #   DEBIAN_ROOT_MAX_AGE   days before the cached tarball is made again (default 14)
 #   DEBIAN_ROOT_TMP       where fresh roots are extracted (default /var/tmp)
-#   DEBIAN_ROOT_APT_CACHE 1 (default) shares downloaded .debs between runs;
-#                         0 makes every root download everything itself
+#   DEBIAN_ROOT_APT_CACHE 1 (default) shares downloaded .debs between runs
+#                         and between roots used at the same time; 0 makes
+#                         every root download everything itself
 #
 # The extracted root is a brand-new machine each time: only the downloaded
 # .deb files are shared (the same files apt would download again), never an
@@ -132,27 +135,65 @@ debian_root_mirror() {
 	printf '%s\n' "$mirror"
 }
 
+# The shared .deb cache. Each root gets its own copy of it (hard links where
+# the file system allows) instead of a bind mount: apt locks its archive
+# directory, and two roots sharing one would fail each other's installs.
+debian_root__debs_dir() {
+	printf '%s/debs/%s-%s\n' "$DEBIAN_ROOT_CACHE" "$DEBIAN_ROOT_SUITE" "$(dpkg --print-architecture)"
+}
+
+debian_root__debs_in() {
+	local root=$1 debs f
+	[ "$DEBIAN_ROOT_APT_CACHE" = 1 ] || return 0
+	debs=$(debian_root__debs_dir)
+	mkdir -p "$debs" "$root/var/cache/apt/archives"
+	for f in "$debs"/*.deb; do
+		[ -f "$f" ] || continue
+		ln -f "$f" "$root/var/cache/apt/archives/" 2>/dev/null ||
+			cp -f "$f" "$root/var/cache/apt/archives/"
+	done
+}
+
+# Keep what apt downloaded in the root (only complete, verified files are in
+# archives/; partial/ is not taken). Each file appears under its own name
+# only once complete, so a root being seeded at the same time never sees half
+# a file.
+debian_root__debs_out() {
+	local root=$1 debs f name
+	[ "$DEBIAN_ROOT_APT_CACHE" = 1 ] || return 0
+	debs=$(debian_root__debs_dir)
+	mkdir -p "$debs"
+	for f in "$root"/var/cache/apt/archives/*.deb; do
+		[ -f "$f" ] || continue
+		name=${f##*/}
+		[ -e "$debs/$name" ] && continue
+		{ ln -f "$f" "$debs/.$name.$$" 2>/dev/null || cp -f "$f" "$debs/.$name.$$"; } &&
+			mv -f "$debs/.$name.$$" "$debs/$name"
+	done
+}
+
 debian_root_mount() {
 	local root=$1 m
 	for m in proc dev dev/pts sys; do
 		mkdir -p "$root/$m"
 		mountpoint -q "$root/$m" || mount --bind "/$m" "$root/$m"
 	done
-	if [ "$DEBIAN_ROOT_APT_CACHE" = 1 ]; then
-		local debs
-		debs="$DEBIAN_ROOT_CACHE/debs/$DEBIAN_ROOT_SUITE-$(dpkg --print-architecture)"
-		mkdir -p "$debs/partial" "$root/var/cache/apt/archives"
-		mountpoint -q "$root/var/cache/apt/archives" ||
-			mount --bind "$debs" "$root/var/cache/apt/archives"
-	fi
+	debian_root__debs_in "$root"
 	# Replace, never follow: a symlink in the root must not redirect the copy.
 	rm -f "$root/etc/resolv.conf"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	# The root shares this machine's host name; a Debian install names
+	# itself in /etc/hosts (sudo warns when the name does not resolve).
+	local name
+	name=$(cat /proc/sys/kernel/hostname)
+	grep -qw -- "$name" "$root/etc/hosts" 2>/dev/null ||
+		printf '127.0.1.1\t%s\n' "$name" >>"$root/etc/hosts"
 }
 
 debian_root_umount() {
 	local root=$1 m
-	for m in var/cache/apt/archives sys dev/pts dev proc; do
+	debian_root__debs_out "$root"
+	for m in sys dev/pts dev proc; do
 		if mountpoint -q "$root/$m" 2>/dev/null; then
 			umount "$root/$m" 2>/dev/null || umount -l "$root/$m" ||
 				debian_root__log "could not unmount $root/$m"
