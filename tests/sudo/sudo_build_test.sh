@@ -108,6 +108,9 @@ has sudo-build "$T/out" "Built $H/$FWB/firmware-test-f446.bin"
 check sudo-build-bin test -s "$H/$FWB/firmware-test-f446.bin"
 find "$H" ! -user "$U" -printf '%p %u\n' >"$T/foreign"
 check sudo-build-owner test ! -s "$T/foreign"
+# The log and the build's lock are among them (so they are the user's too).
+check sudo-log-in-home test -n "$(find "$H" -name ratos-setup.log)"
+check sudo-lock-in-home test -n "$(find "$H" -name 'build-test-f446.lock')"
 find "$H" ! -group "$GID_" -printf '%p %g\n' >>"$T/foreign"
 check sudo-build-group test ! -s "$T/foreign"
 sed 's/^/  not the user'"'"'s: /' "$T/foreign" | head -5
