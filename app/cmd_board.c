@@ -115,7 +115,8 @@ static void print_text(const struct rs_board *b)
 	printf("%-16s%s\n", "Endstop rail", rs_endstop_rail_name(b->endstop_rail));
 	if (b->usb_serial)
 		printf("%-16s%s\n", "USB serial", b->usb_serial);
-	printf("%-16s%s\n", "Docs", b->docs_url);
+	if (b->docs_url)
+		printf("%-16s%s\n", "Docs", b->docs_url);
 }
 
 int rs_cmd_board(struct rs_app *app, int argc, char **argv)

@@ -80,7 +80,7 @@ static const struct rs_field board_fields[] = {
 	{ .key = "drivers", .type = RS_F_MAP, .sub = driver_block_fields, .required = true },
 	{ .key = "endstop_rail", .type = RS_F_ENUM, .offset = B(endstop_rail), .required = true,
 	  .names = rail_names },
-	STR("docs", docs_url, true),
+	STR("docs", docs_url, false),
 	{ 0 },
 };
 

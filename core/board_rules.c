@@ -87,9 +87,10 @@ static bool source_ok(const char *file, const char *dir, const char *id)
 	return ok;
 }
 
+/* No link is allowed (the documentation has no page for every board). */
 static bool docs_ok(const char *url)
 {
-	return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
+	return !url || (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
 }
 
 const char *rs_board_rules_check(const struct rs_board *b, const char *dir)

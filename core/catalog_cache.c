@@ -174,7 +174,7 @@ static void io_board(struct codec *c, struct rs_board *b)
 	io_str(c, &b->source_file);
 	/* Everything the rest of the program dereferences without a check. */
 	c->bad |= c->decoding && (!b->id || !b->name || !b->manufacturer || !b->mcu ||
-				  !b->docs_url || !b->source_file);
+				  !b->source_file);
 }
 
 static void io_driver(struct codec *c, struct rs_driver *d)

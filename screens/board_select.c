@@ -213,6 +213,23 @@ static void panel_field(WINDOW *w, int y, int x, int width, const char *label, c
 	rs_tui_put(w, y, x + 11, width - 11, val);
 }
 
+/* The docs link whole in the bottom border, which spans the screen: the panel
+ * is too narrow for most links, and a link wrapped mid-word cannot be typed
+ * back. False when the screen is too narrow for it too. */
+static bool draw_docs_border(struct board_screen *s, WINDOW *w, const char *url)
+{
+	int width = s->width - 4;
+	if (rs_tui_width("Docs: ") + rs_tui_width(url) + 2 > width)
+		return false;
+	wattron(w, rs_tui_style(RS_STYLE_TITLE));
+	mvwaddch(w, s->height - 1, 2, ' ');
+	int used = rs_tui_put(w, s->height - 1, 3, width - 2, "Docs: ");
+	used += rs_tui_put(w, s->height - 1, 3 + used, width - 2 - used, url);
+	waddch(w, ' ');
+	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	return true;
+}
+
 static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board *b)
 {
 	int x0 = s->list_w - 1, pw = s->width - x0;
@@ -222,7 +239,7 @@ static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board 
 	if (!b)
 		return;
 	int x = x0 + 2, width = pw - 4, y = 1;
-	char buf[256];
+	char buf[512]; /* the support reason can be long */
 	panel_field(w, y++, x, width, "MCU", b->mcu);
 	panel_field(w, y++, x, width, "Flashing", flash_text(b));
 	if (b->power_jumpers)
@@ -271,10 +288,8 @@ static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board 
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));
 		y++;
 	}
-	if (b->docs_url && y < s->height - 1) {
-		snprintf(buf, sizeof(buf), "Docs: %s", b->docs_url);
-		rs_text_draw(w, y, x, width, s->height - 1 - y, 0, buf);
-	}
+	if (b->docs_url && !draw_docs_border(s, w, b->docs_url))
+		rs_text_draw_link(w, y, x, width, s->height - 1 - y, "Docs:", b->docs_url);
 }
 
 static void draw(void *st, void *ctx, WINDOW *w)

@@ -93,10 +93,8 @@ static void draw(void *st, void *ctx, WINDOW *w)
 			 "they are, they short the %s rail.",
 			 rail_text(b));
 	y += rs_text_draw(w, y, 2, width, 5, 0, buf) + 1;
-	if (b->docs_url) {
-		snprintf(buf, sizeof(buf), "Pin diagram: %s", b->docs_url);
-		y += rs_text_draw(w, y, 2, width, 2, 0, buf) + 1;
-	}
+	if (b->docs_url)
+		y += rs_text_draw_link(w, y, 2, width, 2, "Pin diagram:", b->docs_url) + 1;
 
 	y = s->rows - 4 > y ? s->rows - 4 : y;
 	wattron(w, rs_tui_style(RS_STYLE_TITLE));

@@ -76,6 +76,24 @@ int rs_text_draw(WINDOW *w, int y, int x, int width, int max_lines, int skip, co
 	return d.drawn;
 }
 
+int rs_text_draw_link(WINDOW *w, int y, int x, int width, int max_lines, const char *label,
+		      const char *url)
+{
+	int lw = rs_tui_width(label), uw = rs_tui_width(url);
+	if (max_lines < 1 || uw > width)
+		return 0;
+	if (lw + 1 + uw <= width) {
+		int used = rs_tui_put(w, y, x, width, label);
+		rs_tui_put(w, y, x + used + 1, width - used - 1, url);
+		return 1;
+	}
+	if (max_lines < 2)
+		return 0;
+	rs_tui_put(w, y, x, width, label);
+	rs_tui_put(w, y + 1, x, width, url);
+	return 2;
+}
+
 bool rs_pager_key(struct rs_pager *p, int key, int total_lines, int height)
 {
 	int max_top = total_lines > height ? total_lines - height : 0;

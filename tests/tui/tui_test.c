@@ -103,6 +103,15 @@ static bool scenario_first_run(struct vt *t)
 	EXPECT("Partial support");
 	EXPECT("The Octopus Pro 446 is recommended");
 	golden(t, "board-list");
+	/* Links are never wrapped mid-word: too wide for the panel, they go whole
+	 * into the bottom border, which spans the screen. */
+	EXPECT("Docs: https://os.ratrig.com/docs/boards/btt/octopus-pro-429 ");
+	key(t, VTERM_KEY_DOWN, 3);
+	EXPECT("> EBB36 v1.2");
+	EXPECT("Docs: https://os.ratrig.com/docs/toolboards/btt/ebb-36-12 ");
+	key(t, VTERM_KEY_UP, 3);
+	EXPECT("> Octopus Pro 429");
+	EXPECT("Docs: https://os.ratrig.com/docs/boards/btt/octopus-pro-429 ");
 	CHECK(vt_key_cap(t, term, "kf1"), "F1 in terminfo");
 	EXPECT("Help: Controller board");
 	vt_key(t, VTERM_KEY_ENTER);
@@ -174,6 +183,8 @@ static bool scenario_first_run(struct vt *t)
 	vt_key(t, VTERM_KEY_ENTER); /* Enter alone must not pass */
 	EXPECT("Not confirmed. Type y, then Enter");
 	golden(t, "endstop-refused");
+	CHECK(vt_has(t, "Pin diagram: https://os.ratrig.com/docs/boards/btt/octopus-pro-429"),
+	      "pin diagram link whole");
 	vt_char(t, 'n');
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Not confirmed");

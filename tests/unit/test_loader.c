@@ -104,7 +104,7 @@ static const struct bad_case cases[] = {
 	{ "  - CONFIG_MACH_STM32F446=y", "  - CONFIG_USB_SERIAL_NUMBER=\"x\"", 11, 5, RS_ERR_VALUE },
 	{ "name: Test Board", "name: \"\"", 2, 7, RS_ERR_EMPTY },
 	{ "name: Test Board", "name:", 2, 6, RS_ERR_EMPTY },
-	{ "docs: https://example.com/board\n", "", 1, 1, RS_ERR_MISSING_KEY },
+	{ "endstop_rail: 5V\n", "", 1, 1, RS_ERR_MISSING_KEY },
 	{ "kind: control", "kind: mainboard", 4, 7, RS_ERR_VALUE },
 	{ "power_jumpers: true", "power_jumpers: yes", 17, 18, RS_ERR_TYPE },
 	{ "name: Test Board", "name: {a: 1}", 2, 7, RS_ERR_TYPE },
@@ -173,7 +173,23 @@ static void test_base_is_valid(void **state)
 	assert_int_equal(b.motor_voltages[1], 48);
 	assert_int_equal(b.endstop_rail, RS_RAIL_5V);
 	assert_true(b.power_jumpers);
+	assert_string_equal(b.docs_url, "https://example.com/board");
 	rs_board_free(&b);
+}
+
+/* A board the documentation has no page for leaves docs out: it loads, with no
+ * link, rather than carrying a dead one. */
+static void test_docs_optional(void **state)
+{
+	(void)state;
+	struct rs_errors errs = { 0 };
+	struct rs_board b;
+	char *doc = edit("docs: https://example.com/board\n", "");
+	assert_true(rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs));
+	assert_int_equal(errs.count, 0);
+	assert_null(b.docs_url);
+	rs_board_free(&b);
+	free(doc);
 }
 
 /* The names bootloaders use, in either case, and other 8.3 names load; a
@@ -321,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_is_valid),
+		cmocka_unit_test(test_docs_optional),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_sd_names),
 		cmocka_unit_test(test_oversized),
