@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/build_configured.h"
 #include "app/commands.h"
 #include "core/build_output.h"
 #include "core/json_out.h"
@@ -19,10 +20,13 @@ static void usage(FILE *out)
 {
 	fputs("Usage: ratos-setup build BOARD [--klipper DIR] [--firmware-dir DIR] [--jobs N]\n"
 	      "                         [--force] [--json]\n"
+	      "       ratos-setup build --configured [--config FILE] [same options]\n"
 	      "Builds Klipper firmware for BOARD in its own work directory and installs it as\n"
 	      "<firmware-dir>/firmware-BOARD.bin (default ~/printer_data/config/firmware_binaries)\n"
 	      "with a .meta record. An unchanged build is reported as up to date without\n"
-	      "running make; --force rebuilds.\n",
+	      "running make; --force rebuilds.\n"
+	      "--configured builds every board the printer uses (printer.cfg's [mcu] serials,\n"
+	      "else the wizard's board), quietly: one line per board.\n",
 	      out);
 }
 
@@ -122,8 +126,8 @@ static bool parse_jobs(const char *s, unsigned *out)
 int rs_cmd_build(struct rs_app *app, int argc, char **argv)
 {
 	struct rs_fwbuild_opts opts = { 0 };
-	const char *board_id = NULL;
-	bool json = false;
+	const char *board_id = NULL, *config = NULL;
+	bool json = false, configured = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **target = NULL;
@@ -134,6 +138,10 @@ int rs_cmd_build(struct rs_app *app, int argc, char **argv)
 			json = true;
 		} else if (strcmp(a, "--force") == 0) {
 			opts.force = true;
+		} else if (strcmp(a, "--configured") == 0) {
+			configured = true;
+		} else if (strcmp(a, "--config") == 0) {
+			target = &config;
 		} else if (strcmp(a, "--klipper") == 0) {
 			target = &opts.klipper_dir;
 		} else if (strcmp(a, "--firmware-dir") == 0) {
@@ -167,7 +175,9 @@ int rs_cmd_build(struct rs_app *app, int argc, char **argv)
 			*target = argv[++i];
 		}
 	}
-	if (!board_id) {
+	if (configured && !board_id)
+		return rs_build_configured(app, &opts, config, json);
+	if (!board_id || configured || config) {
 		usage(stderr);
 		return RS_EXIT_USAGE;
 	}

@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/fw_gate.h"
 #include "app/sd_device.h"
 #include "app/sd_report.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
-#include "platform/identity.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -23,6 +23,8 @@ struct sd_opts {
 	const char *file;
 	const char *confirm; /* format: the device name typed back, for scripts */
 	const char *mountinfo; /* mount table for finding the system disk (tests) */
+	const char *klipper;   /* the tree the firmware must match; NULL: ~/klipper */
+	bool allow_stale;
 	bool yes;
 	bool json;
 };
@@ -30,14 +32,18 @@ struct sd_opts {
 static void usage(FILE *out)
 {
 	fputs("usage: ratos-setup sdcard write --board ID [--device PATH] [--file FIRMWARE] "
-	      "[--yes] [--json]\n"
+	      "[--klipper DIR]\n"
+	      "                                [--allow-stale-firmware] [--yes] [--json]\n"
 	      "       ratos-setup sdcard check --board ID [--device PATH] [--file FIRMWARE] [--json]\n"
 	      "       ratos-setup sdcard format --device PATH [--confirm PATH]\n"
 	      "PATH is a partition (/dev/sda1), a whole card (/dev/sda) or an image file.\n"
 	      "Without --device, write and check use the one card found in a card reader;\n"
 	      "with none or several they say so and ask for --device.\n"
 	      "check exits 0 when the board flashed the firmware, 1 when it did not,\n"
-	      "2 on usage errors or an unreadable card.\n",
+	      "2 on usage errors or an unreadable card.\n"
+	      "write refuses (exit 1) firmware built for another Klipper version than the\n"
+	      "tree's (~/klipper or --klipper DIR) or from another board config, and names\n"
+	      "the command that rebuilds it; --allow-stale-firmware writes it anyway.\n",
 	      out);
 }
 
@@ -50,6 +56,7 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 				    : strcmp(a, "--file") == 0   ? &o->file
 				    : strcmp(a, "--confirm") == 0 ? &o->confirm
 				    : strcmp(a, "--mountinfo") == 0 ? &o->mountinfo
+				    : strcmp(a, "--klipper") == 0   ? &o->klipper
 								  : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
@@ -61,6 +68,8 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 			o->yes = true;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (strcmp(a, "--allow-stale-firmware") == 0) {
+			o->allow_stale = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return -1;
@@ -77,7 +86,8 @@ static int parse(int argc, char **argv, struct sd_opts *o)
  * refusal (1). */
 static int open_exit(enum rs_sd_status st)
 {
-	return st == RS_SD_SYSTEM_DISK ? RS_EXIT_FAIL : RS_EXIT_USAGE;
+	return st == RS_SD_SYSTEM_DISK || st == RS_SD_NOT_CARD || st == RS_SD_BUSY ? RS_EXIT_FAIL
+										   : RS_EXIT_USAGE;
 }
 
 static char *default_firmware(const struct rs_board *b)
@@ -130,13 +140,16 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
+	if ((rc = rs_fw_gate("sdcard write", b, fw, o->klipper, o->allow_stale, o->json)) >= 0)
+		goto out;
+	rc = RS_EXIT_USAGE;
 	if ((st = rs_sd_firmware_check(b, fw, &info, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
 		goto out;
 	}
 	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, false)))
 		goto out;
-	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(dev, RS_SD_WRITE, o->mountinfo, &card, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}
@@ -210,8 +223,11 @@ static int cmd_check(struct rs_app *app, const struct sd_opts *o)
 		goto out;
 	if (!(dev = rs_sd_device_choose(o->device, o->mountinfo, true)))
 		goto out;
-	if ((st = rs_sdcard_open(dev, &card, &errs)) != RS_SD_OK ||
-	    (st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(dev, RS_SD_READ, o->mountinfo, &card, &errs)) != RS_SD_OK) {
+		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
+		goto out;
+	}
+	if ((st = rs_sd_check(&card, b, fw, &res, &errs)) != RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_USAGE);
 		goto out;
 	}
@@ -237,7 +253,8 @@ static int cmd_format(const struct sd_opts *o)
 				"the card; 'lsblk' lists the cards)\n");
 		return RS_EXIT_USAGE;
 	}
-	if ((st = rs_sdcard_open(o->device, &card, &errs)) != RS_SD_OK) {
+	if ((st = rs_sdcard_open(o->device, RS_SD_FORMAT, o->mountinfo, &card, &errs)) !=
+	    RS_SD_OK) {
 		rc = rs_sd_report_fail(o->json, st, &errs, open_exit(st));
 		goto out;
 	}
@@ -311,15 +328,8 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 				"lists them)\n", sub);
 		return RS_EXIT_USAGE;
 	}
-	/* The card needs root (platform/identity.h). The section spans the whole
-	 * card command until the card code asks for root around the device
-	 * alone. */
-	if (!rs_identity_as_root_begin()) {
-		fprintf(stderr, "ratos-setup sdcard: cannot switch to root: %s\n", strerror(errno));
-		return RS_EXIT_FAIL;
-	}
-	rc = format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
-								  : cmd_check(app, &o);
-	rs_identity_as_root_end();
-	return rc;
+	/* Under sudo this runs as the invoking user; the card code alone
+	 * switches to root around the device (platform/identity.h). */
+	return format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
+								   : cmd_check(app, &o);
 }

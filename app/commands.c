@@ -12,5 +12,7 @@ const struct rs_command rs_commands[] = {
 	  rs_cmd_build },
 	{ "fwinfo", "FILE [--json]", "version, MCU and settings inside a klipper.bin", rs_cmd_fwinfo },
 	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
+	{ "doctor", "[--klipper DIR] [--log FILE] [--config FILE] [--json]",
+	  "after a Klipper update: which MCU needs new firmware, and the fix", rs_cmd_doctor },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);

@@ -109,6 +109,18 @@ void rs_mounts_free(struct rs_mounts *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void rs_mounts_add(struct rs_mounts *m, unsigned major, unsigned minor, const char *mountpoint,
+		   const char *fstype, const char *source)
+{
+	m->items = rs_xrealloc(m->items, (m->count + 1) * sizeof(*m->items));
+	struct rs_mount *e = &m->items[m->count++];
+	e->major = major;
+	e->minor = minor;
+	e->mountpoint = rs_xstrdup(mountpoint);
+	e->fstype = rs_xstrdup(fstype);
+	e->source = rs_xstrdup(source);
+}
+
 const struct rs_mount *rs_mounts_of(const struct rs_mounts *m, unsigned major, unsigned minor,
 				    const char *devnode, size_t i)
 {

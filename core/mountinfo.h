@@ -25,6 +25,9 @@ void rs_mountinfo_parse(const char *text, struct rs_mounts *out);
 /* Reads and parses path; false (and out empty) when it cannot be read. */
 bool rs_mountinfo_read(const char *path, struct rs_mounts *out);
 void rs_mounts_free(struct rs_mounts *m);
+/* Appends one entry (strings copied). */
+void rs_mounts_add(struct rs_mounts *m, unsigned major, unsigned minor, const char *mountpoint,
+		   const char *fstype, const char *source);
 
 /* The i-th mount (from 0) of the device major:minor, or whose source is
  * devnode (may be NULL); NULL when there are no more. */

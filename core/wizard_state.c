@@ -55,9 +55,24 @@ char *rs_wizard_state_serialize(const struct rs_wizard_state *s)
 			jumper_key(s->jumpers[i]));
 	fprintf(f, "cable=%s\nendstop_ack=%s\n", rs_cable_colour_name(s->cable),
 		s->endstop_ack ? "yes" : "no");
+	if (s->klipper_version[0])
+		fprintf(f, "klipper_version=%s\n", s->klipper_version);
+	if (s->board_sha256[0])
+		fprintf(f, "board_sha256=%s\n", s->board_sha256);
 	if (fclose(f) != 0)
 		abort();
 	return buf;
+}
+
+/* Printable, no spaces, shorter than max. */
+static bool token_ok(const char *v, size_t max)
+{
+	if (strlen(v) >= max)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return false;
+	return true;
 }
 
 /* Ids in the state are board and driver ids: short, printable, no spaces. */
@@ -140,6 +155,15 @@ static bool parse_line(struct rs_wizard_state *s, const char *key, const char *v
 			}
 		}
 		return false;
+	}
+	if (strcmp(key, "klipper_version") == 0 &&
+	    token_ok(val, sizeof(s->klipper_version))) {
+		snprintf(s->klipper_version, sizeof(s->klipper_version), "%s", val);
+		return true;
+	}
+	if (strcmp(key, "board_sha256") == 0 && token_ok(val, sizeof(s->board_sha256))) {
+		snprintf(s->board_sha256, sizeof(s->board_sha256), "%s", val);
+		return true;
 	}
 	if (strcmp(key, "endstop_ack") == 0) {
 		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)

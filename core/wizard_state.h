@@ -11,6 +11,7 @@
 #include "core/jumper.h"
 
 #define RS_STATE_ID_MAX 64
+#define RS_STATE_VERSION_MAX 160
 
 enum rs_cable_colour {
 	RS_CABLE_UNANSWERED,
@@ -29,6 +30,10 @@ struct rs_wizard_state {
 	enum rs_jumper_pos jumpers[RS_MAX_SOCKETS];
 	enum rs_cable_colour cable;
 	bool endstop_ack;
+	/* What the choices were made with, re-checked on resume
+	 * (core/wizard_resume.h); "" when unknown. */
+	char klipper_version[RS_STATE_VERSION_MAX]; /* the tree's, when saved */
+	char board_sha256[RS_STATE_ID_MAX + 1];     /* of the board file */
 };
 
 void rs_wizard_state_init(struct rs_wizard_state *s);

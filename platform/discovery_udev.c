@@ -7,6 +7,7 @@
 
 #include "core/mountinfo.h"
 #include "core/xalloc.h"
+#include "platform/sysmounts.h"
 #include "platform/udev_gather.h"
 
 #define DEFAULT_MOUNTINFO "/proc/self/mountinfo"
@@ -18,6 +19,7 @@ struct udev_discovery {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	char *mountinfo_path;
+	bool own_system; /* the table is this system's: its swap and root count too */
 };
 
 static struct udev_discovery *from_base(struct rs_discovery *d)
@@ -30,7 +32,7 @@ static struct udev_discovery *from_base(struct rs_discovery *d)
  * is recoverable, writing over the running system is not. */
 static bool load_mounts(const struct udev_discovery *u, struct rs_mounts *m)
 {
-	return rs_mountinfo_read(u->mountinfo_path, m);
+	return rs_sysmounts_read(u->own_system ? NULL : u->mountinfo_path, m);
 }
 
 static bool is(const char *a, const char *b)
@@ -239,6 +241,7 @@ struct rs_discovery *rs_discovery_udev_open(const struct rs_discovery_config *cf
 	u->base.ops = &udev_ops;
 	u->mountinfo_path = rs_xstrdup(cfg && cfg->mountinfo_path ? cfg->mountinfo_path
 								 : DEFAULT_MOUNTINFO);
+	u->own_system = !cfg || !cfg->mountinfo_path;
 	struct rs_mounts probe;
 	if (!rs_mountinfo_read(u->mountinfo_path, &probe)) {
 		*why = rs_xasprintf("cannot read the mount table %s: %s", u->mountinfo_path,

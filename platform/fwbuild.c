@@ -14,6 +14,7 @@
 
 #include "core/build_output.h"
 #include "core/fwinfo.h"
+#include "core/fw_current.h"
 #include "core/kconfig.h"
 #include "core/sidecar.h"
 #include "core/xalloc.h"
@@ -38,9 +39,7 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	fb->board_id = rs_xstrdup(board->id);
 	fb->mcu = rs_xstrdup(board->mcu);
 	rs_kconfig_fragment(board, &fb->fragment);
-	char *text = rs_kconfig_join(&fb->fragment);
-	rs_sha256_hex(text, strlen(text), fb->fragment_sha256);
-	free(text);
+	rs_fw_fragment_sha256(board, fb->fragment_sha256);
 	fb->on_line = opts->on_line;
 	fb->ctx = opts->ctx;
 	fb->force = opts->force;

@@ -9,6 +9,7 @@
 
 #include "core/sidecar.h"
 #include "core/xalloc.h"
+#include "platform/klipper_tree.h"
 #include "platform/toolchain.h"
 
 #define FW_IMAGE_MAX (16u * 1024 * 1024)
@@ -44,19 +45,7 @@ static char *tree_version(struct rs_fwbuild *fb, int code)
 {
 	if (code == 0 && fb->capture && fb->capture[0] && !strchr(fb->capture, ' '))
 		return rs_xstrdup(fb->capture);
-	char *path = rs_xasprintf("%s/klippy/.version", fb->res.klipper_dir);
-	unsigned char *data = NULL;
-	size_t len = 0;
-	char *out = NULL;
-	if (rs_fs_read_file(path, 256, &data, &len)) {
-		size_t n = 0;
-		while (n < len && data[n] != '\n' && data[n] != '\r' && data[n] != ' ')
-			n++;
-		if (n)
-			out = rs_xstrndup((char *)data, n);
-		free(data);
-	}
-	free(path);
+	char *out = rs_klipper_tree_version_file(fb->res.klipper_dir);
 	return out ? out : rs_xstrdup("?");
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/fwinfo.h"
+#include "core/fw_current.h"
 #include "core/sidecar.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
@@ -23,13 +24,6 @@ char *rs_fwinstall_disk_hint(int e, const char *dir)
 				    dir, dir);
 	return rs_xstrdup("pass --firmware-dir DIR, or fix the directory's permissions "
 			  "(it should belong to the user who runs Klipper)");
-}
-
-static bool version_matches(const char *image, const char *tree)
-{
-	size_t n = strlen(tree);
-	/* Klipper appends -<date>-<host> to versions of dirty or odd builds. */
-	return strcmp(image, tree) == 0 || (strncmp(image, tree, n) == 0 && image[n] == '-');
 }
 
 static char *utc_now(void)
@@ -117,7 +111,7 @@ void rs_fwinstall_image(struct rs_fwbuild *fb)
 				  fb->board_id, fb->res.config_path));
 		goto out;
 	}
-	if (!version_matches(fw.version, fb->res.tree_version)) {
+	if (!rs_fw_version_matches(fw.version, fb->res.tree_version)) {
 		rs_fwbuild_finish(fb, RS_FWB_FAILED, RS_FWF_VERSION_MISMATCH,
 		     rs_xasprintf("the built image says version %s but the tree is %s; it was "
 				  "not installed",

@@ -12,6 +12,7 @@
 #include "core/text_safe.h"
 #include "core/xalloc.h"
 #include "platform/child_env.h"
+#include "platform/fsutil.h"
 #include "platform/identity.h"
 #include "platform/paths.h"
 
@@ -57,8 +58,10 @@ static char *git_describe(const char *dir)
 			dup2(null, STDERR_FILENO);
 		}
 		dup2(fds[1], STDOUT_FILENO);
-		char *const argv[] = { "git", "-C", (char *)dir, "describe", "--tags",
-				       "--always", "--dirty", NULL };
+		/* Klipper's own command, so the string equals the one it puts
+		 * in the firmware's dictionary and in klippy.log. */
+		char *const argv[] = { "git", "-C", (char *)dir, "describe", "--always", "--tags",
+				       "--long", "--dirty", NULL };
 		execvp("git", argv);
 		_exit(127);
 	}
@@ -87,6 +90,27 @@ static char *git_describe(const char *dir)
 	return rs_text_safe(buf); /* tag names are the tree owner's: shown, kept safe */
 }
 
+char *rs_klipper_tree_version_file(const char *dir)
+{
+	char *path = rs_xasprintf("%s/klippy/.version", dir);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char *out = NULL;
+	if (rs_fs_read_file(path, 256, &data, &len)) {
+		size_t n = 0;
+		while (n < len && data[n] != '\n' && data[n] != '\r' && data[n] != ' ')
+			n++;
+		if (n) {
+			char *raw = rs_xstrndup((char *)data, n);
+			out = rs_text_safe(raw); /* the tree owner's file: shown, kept safe */
+			free(raw);
+		}
+		free(data);
+	}
+	free(path);
+	return out;
+}
+
 bool rs_klipper_tree_find(const char *dir, struct rs_klipper_tree *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -102,6 +126,8 @@ bool rs_klipper_tree_find(const char *dir, struct rs_klipper_tree *out)
 	}
 	out->path = path;
 	out->version = git_describe(path);
+	if (!out->version)
+		out->version = rs_klipper_tree_version_file(path);
 	return true;
 }
 

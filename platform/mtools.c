@@ -14,25 +14,38 @@
 
 extern char **environ;
 
-char *rs_mtools_image_spec(const char *path, uint64_t offset)
+char *rs_mtools_fd_path(int fd)
 {
-	if (offset == 0)
-		return rs_xstrdup(path);
-	return rs_xasprintf("%s@@%" PRIu64, path, offset);
+	return rs_xasprintf("/dev/fd/%d", fd);
 }
 
-/* The child's environment: ours plus MTOOLS_SKIP_CHECK=1. Built before fork
- * so the child only calls async-signal-safe functions. */
+char *rs_mtools_image_spec(int fd, uint64_t offset)
+{
+	if (offset == 0)
+		return rs_mtools_fd_path(fd);
+	return rs_xasprintf("/dev/fd/%d@@%" PRIu64, fd, offset);
+}
+
+/* Caller variables that change how mtools reads its configuration or names. */
+static bool dropped(const char *var)
+{
+	return strncmp(var, "MTOOLS", 6) == 0 || strncmp(var, "HOME=", 5) == 0;
+}
+
+/* The child's environment: ours without MTOOLSRC, MTOOLS_* and HOME, plus
+ * what we choose. Built before fork so the child only calls
+ * async-signal-safe functions. */
 static char **child_env(void)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	char **env = rs_xcalloc(n + 2, sizeof(*env));
+	char **env = rs_xcalloc(n + 3, sizeof(*env));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "MTOOLS_SKIP_CHECK=", 18) != 0)
+		if (!dropped(environ[i]))
 			env[k++] = environ[i];
+	env[k++] = "HOME=/nonexistent"; /* no ~/.mtoolsrc */
 	env[k++] = "MTOOLS_SKIP_CHECK=1";
 	env[k] = NULL;
 	return env;
@@ -68,6 +81,12 @@ static bool drain(int fd, struct sink *s)
 
 void rs_mtools_run(const char *const *argv, size_t max_out, struct rs_mtools_out *out)
 {
+	rs_mtools_run_fds(argv, NULL, 0, max_out, out);
+}
+
+void rs_mtools_run_fds(const char *const *argv, const int *keep_fds, size_t n_keep,
+		       size_t max_out, struct rs_mtools_out *out)
+{
 	memset(out, 0, sizeof(*out));
 	out->status = -1;
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
@@ -96,6 +115,10 @@ void rs_mtools_run(const char *const *argv, size_t max_out, struct rs_mtools_out
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
 			_exit(127);
 		signal(SIGPIPE, SIG_DFL);
+		/* Our files are close-on-exec; the ones handed over by name stay. */
+		for (size_t i = 0; i < n_keep; i++)
+			if (keep_fds[i] > 2 && fcntl(keep_fds[i], F_SETFD, 0) < 0)
+				_exit(127);
 		execvpe(argv[0], (char *const *)argv, env);
 		int e = errno;
 		ssize_t w = write(px[1], &e, sizeof(e));

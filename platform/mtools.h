@@ -1,7 +1,12 @@
 /* Runs one mtools command (mcopy, mdel, mren, mdir, mtype) on a FAT volume
  * without a kernel mount: argv array and execvp, never a shell; stdin from
- * /dev/null; MTOOLS_SKIP_CHECK=1 so image files and cards with unusual
- * geometry are accepted; stdout and stderr captured. */
+ * /dev/null; stdout and stderr captured.
+ *
+ * The child's mtools configuration is ours, not the caller's: MTOOLSRC and
+ * every MTOOLS_* variable are dropped and HOME points nowhere (mtools reads
+ * ~/.mtoolsrc, which could redefine drives or name handling), then
+ * MTOOLS_SKIP_CHECK=1 is set on purpose so image files and cards with
+ * unusual geometry are accepted. */
 #ifndef RS_PLATFORM_MTOOLS_H
 #define RS_PLATFORM_MTOOLS_H
 
@@ -17,10 +22,20 @@ struct rs_mtools_out {
 	char *err;        /* stderr, NUL-terminated */
 };
 
-/* "-i" argument for a volume at offset inside path: "path" or "path@@N". */
-char *rs_mtools_image_spec(const char *path, uint64_t offset);
+/* "-i" argument for the volume at offset inside the open file fd:
+ * "/dev/fd/N" or "/dev/fd/N@@OFFSET". Never a name the user typed: mtools
+ * reads "@@" in a name as an offset and a leading '-' as an option. */
+char *rs_mtools_image_spec(int fd, uint64_t offset);
+/* "/dev/fd/N", for handing an open file to a child by a name that can only
+ * mean that file. */
+char *rs_mtools_fd_path(int fd);
 /* Runs argv (argv[0] looked up in PATH). max_out caps stdout (bytes beyond are
- * dropped and status forced to -1). Always fills out; free with _free. */
+ * dropped and status forced to -1). keep_fds (n_keep of them, may be NULL)
+ * are left open in the child, for /dev/fd/N names. Always fills out; free
+ * with _free. */
+void rs_mtools_run_fds(const char *const *argv, const int *keep_fds, size_t n_keep,
+		       size_t max_out, struct rs_mtools_out *out);
+/* rs_mtools_run_fds without inherited files. */
 void rs_mtools_run(const char *const *argv, size_t max_out, struct rs_mtools_out *out);
 void rs_mtools_out_free(struct rs_mtools_out *out);
 

@@ -1,10 +1,9 @@
+#include "platform/identity.h"
 #include "platform/sdcard.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,292 +11,256 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "core/file_read.h"
-#include "core/mbr.h"
 #include "core/card_policy.h"
-#include "core/mountinfo.h"
 #include "core/sdcheck.h"
 #include "core/xalloc.h"
+#include "platform/sddevice.h"
+#include "platform/sdinspect.h"
 
 #define SYSTEM_DISK_MSG                                                                     \
 	"this is the disk the system runs from; it is never written or formatted. Put the " \
 	"SD card in a USB reader and give its device (see lsblk)"
 
-/* Reads a sysfs attribute into buf (trailing newline removed). */
-static bool sysfs_read(const char *dir, const char *attr, char *buf, size_t len)
+/* Discovery's verdict on the disk behind the open device. */
+static enum rs_sd_status card_policy(struct rs_sdcard *c, const char *mountinfo,
+				     enum rs_sd_access access, struct rs_errors *errs)
 {
-	char path[PATH_MAX];
-	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >= (int)sizeof(path))
-		return false;
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	bool ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
-
-static char *sysfs_dir(unsigned major, unsigned minor)
-{
-	char link[64], real[PATH_MAX];
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major, minor);
-	return realpath(link, real) ? rs_xstrdup(real) : NULL;
-}
-
-/* Kernel name of the whole disk holding block device major:minor. */
-static char *disk_of(unsigned major, unsigned minor)
-{
-	char *dir = sysfs_dir(major, minor);
-	if (!dir)
-		return NULL;
-	char buf[16];
-	bool is_part = sysfs_read(dir, "partition", buf, sizeof(buf));
-	char *copy = rs_xstrdup(dir);
-	char *name = rs_xstrdup(basename(is_part ? dirname(copy) : copy));
-	free(copy);
-	free(dir);
-	return name;
-}
-
-static bool is_system_disk(const char *disk, const struct rs_mounts *mounts)
-{
-	for (size_t i = 0; i < mounts->count; i++) {
-		if (!rs_mount_is_system(mounts->items[i].mountpoint))
-			continue;
-		char *d = disk_of(mounts->items[i].major, mounts->items[i].minor);
-		bool same = d && strcmp(d, disk) == 0;
-		free(d);
-		if (same)
-			return true;
+	struct rs_hw_card hw;
+	char *why = NULL;
+	if (!rs_sd_device_card(c->major, c->minor, mountinfo, &hw, &c->serial, &why)) {
+		rs_errors_add(errs, RS_ERR_VALUE, c->path, 0, 0,
+			      "cannot tell which disk this is (%s); refusing it", why);
+		free(why);
+		return RS_SD_NOT_CARD;
 	}
-	/* Swap partitions are in use by the system too. */
-	bool swap = false;
-	size_t swaps_len;
-	char *swaps = rs_file_read("/proc/swaps", 1u << 20, &swaps_len, NULL);
-	for (char *line = swaps ? strchr(swaps, '\n') : NULL; line && !swap;
-	     line = strchr(line + 1, '\n')) {
-		char dev[PATH_MAX];
-		struct stat st;
-		if (sscanf(line + 1, "%4095s", dev) == 1 && stat(dev, &st) == 0 &&
-		    S_ISBLK(st.st_mode)) {
-			char *d = disk_of(major(st.st_rdev), minor(st.st_rdev));
-			swap = d && strcmp(d, disk) == 0;
-			free(d);
-		}
-	}
-	free(swaps);
-	return swap;
-}
-
-/* major:minor of partition number part of a whole disk, from sysfs. */
-static bool partition_devnum(const struct rs_sdcard *c, int part, unsigned *maj, unsigned *min)
-{
-	char *dir = sysfs_dir(c->major, c->minor);
-	if (!dir)
-		return false;
-	bool found = false;
-	static const char *const fmts[] = { "%s/%s%d", "%s/%sp%d" };
-	for (size_t i = 0; i < 2 && !found; i++) {
-		char sub[PATH_MAX], dev[32];
-		snprintf(sub, sizeof(sub), fmts[i], dir, c->disk, part);
-		found = sysfs_read(sub, "dev", dev, sizeof(dev)) && sscanf(dev, "%u:%u", maj, min) == 2;
-	}
-	free(dir);
-	return found;
-}
-
-static void find_mount(struct rs_sdcard *c)
-{
-	struct rs_mounts mounts;
-	if (!rs_mountinfo_read("/proc/self/mountinfo", &mounts)) {
-		/* Without the mount table nothing proves this is not the system disk. */
-		c->system_disk = true;
-		return;
-	}
-
-	unsigned maj = c->major, min = c->minor;
-	bool have_dev = c->block;
-	if (c->kind == RS_SD_DISK && c->partition > 0)
-		have_dev = partition_devnum(c, c->partition, &maj, &min);
-	char real[PATH_MAX];
-	const char *source = realpath(c->path, real) ? real : c->path;
-	const struct rs_mount *m = rs_mounts_of(&mounts, have_dev ? maj : 0, min, source, 0);
-	if (m)
-		c->mountpoint = rs_xstrdup(m->mountpoint);
-	if (c->disk)
-		c->system_disk = is_system_disk(c->disk, &mounts);
-	rs_mounts_free(&mounts);
-}
-
-/* The system disk is refused before it is even opened. */
-static bool refuse_system_disk(struct rs_sdcard *c, const struct stat *st, struct rs_errors *errs)
-{
-	char *disk = disk_of(major(st->st_rdev), minor(st->st_rdev));
-	bool system = false;
-	struct rs_mounts mounts;
-	if (disk && !rs_mountinfo_read("/proc/self/mountinfo", &mounts)) {
-		system = true; /* unreadable mount table: refuse rather than guess */
-	} else if (disk) {
-		system = is_system_disk(disk, &mounts);
-		rs_mounts_free(&mounts);
-	}
-	free(disk);
-	if (system) {
+	enum rs_sd_status st = RS_SD_OK;
+	enum rs_card_refusal r = hw.refusal;
+	if (r == RS_CARD_READ_ONLY) {
+		c->read_only = true;
+	} else if (r == RS_CARD_SYSTEM) {
 		c->system_disk = true;
 		rs_errors_add(errs, RS_ERR_VALUE, c->path, 0, 0, SYSTEM_DISK_MSG);
-	}
-	return system;
-}
-
-static bool read_at(int fd, uint64_t off, unsigned char *buf, size_t len, int *err)
-{
-	ssize_t n = pread(fd, buf, len, (off_t)off);
-	if (n < 0) {
-		*err = errno;
-		return false;
-	}
-	if ((size_t)n < len)
-		memset(buf + n, 0, len - (size_t)n);
-	return true;
-}
-
-/* Finds the FAT volume: the whole target, or the first FAT partition of a
- * partition table (the one the bootloaders read). */
-static bool locate_volume(int fd, struct rs_sdcard *c, int *err)
-{
-	unsigned char sec[RS_SECTOR];
-	if (!read_at(fd, 0, sec, sizeof(sec), err))
-		return false;
-	c->volume_size = c->size;
-	struct rs_mbr mbr;
-	if (c->kind == RS_SD_PARTITION || rs_fat_is_volume(sec, sizeof(sec)) ||
-	    !rs_mbr_parse(sec, sizeof(sec), &mbr)) {
-		rs_fat_inspect(sec, sizeof(sec), &c->fs);
-		return true;
-	}
-	c->gpt = mbr.gpt;
-	if (mbr.gpt) {
-		c->fs.kind = RS_FS_OTHER;
-		return true;
-	}
-	bool have_first = false;
-	for (int i = 0; i < 4; i++) {
-		if (!mbr.part[i].type || mbr.part[i].type == 0x05 || mbr.part[i].type == 0x0F)
-			continue;
-		struct rs_fat_info info;
-		if (!read_at(fd, (uint64_t)mbr.part[i].start * RS_SECTOR, sec, sizeof(sec), err))
-			return false;
-		rs_fat_inspect(sec, sizeof(sec), &info);
-		/* Keep the first partition for the error message, unless a later
-		 * one is FAT. */
-		bool usable = rs_fs_kind_usable(info.kind);
-		if (!have_first || usable) {
-			have_first = true;
-			c->partition = i + 1;
-			c->offset = (uint64_t)mbr.part[i].start * RS_SECTOR;
-			c->volume_size = (uint64_t)mbr.part[i].sectors * RS_SECTOR;
-			c->fs = info;
-		}
-		if (usable)
-			break;
-	}
-	return true;
-}
-
-static void inspect_block(struct rs_sdcard *c, int fd, const struct stat *st)
-{
-	c->block = true;
-	c->major = major(st->st_rdev);
-	c->minor = minor(st->st_rdev);
-	char *dir = sysfs_dir(c->major, c->minor);
-	char buf[64];
-	c->kind = RS_SD_DISK;
-	if (dir && sysfs_read(dir, "partition", buf, sizeof(buf)))
-		c->kind = RS_SD_PARTITION;
-	c->disk = disk_of(c->major, c->minor);
-	unsigned long long sectors;
-	if (dir && sysfs_read(dir, "size", buf, sizeof(buf)) && sscanf(buf, "%llu", &sectors) == 1)
-		c->size = (uint64_t)sectors * 512;
-	else {
-		off_t end = lseek(fd, 0, SEEK_END);
-		c->size = end > 0 ? (uint64_t)end : 0;
-	}
-	/* The write-protect switch shows up as ro=1 on the disk and its partitions. */
-	if (dir && sysfs_read(dir, "ro", buf, sizeof(buf)) && strcmp(buf, "1") == 0)
-		c->read_only = true;
-	if (dir && c->kind == RS_SD_PARTITION) {
-		char *copy = rs_xstrdup(dir);
-		if (sysfs_read(dirname(copy), "ro", buf, sizeof(buf)) && strcmp(buf, "1") == 0)
-			c->read_only = true;
-		free(copy);
-	}
-	free(dir);
-}
-
-enum rs_sd_status rs_sdcard_open(const char *path, struct rs_sdcard *out, struct rs_errors *errs)
-{
-	memset(out, 0, sizeof(*out));
-	out->path = rs_xstrdup(path);
-	enum rs_sd_status st = RS_SD_OK;
-	int fd = -1, err = 0;
-	struct stat sb;
-	if (stat(path, &sb) != 0) {
-		err = errno;
-		goto fail;
-	}
-	if (!S_ISBLK(sb.st_mode) && !S_ISREG(sb.st_mode)) {
-		rs_errors_add(errs, RS_ERR_VALUE, path, 0, 0,
-			      "not a block device or an image file; give a card such as /dev/sda1 "
-			      "(see lsblk) or an image file");
-		st = RS_SD_NOT_FOUND;
-		goto out;
-	}
-	if (S_ISBLK(sb.st_mode) && refuse_system_disk(out, &sb, errs)) {
 		st = RS_SD_SYSTEM_DISK;
-		goto out;
+	} else if (r == RS_CARD_EMPTY) {
+		rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
+			      "no card in the reader; insert the card and try again");
+		st = RS_SD_NOT_FOUND;
+	} else if (r != RS_CARD_OK) {
+		rs_errors_add(errs, RS_ERR_VALUE, c->path, 0, 0,
+			      "%s is not an SD card in a card reader (%s); it is never %s. Put the "
+			      "card in a USB reader and give its device (see 'ratos-setup devices "
+			      "--all')",
+			      hw.name ? hw.name : "this disk", rs_card_refusal_text(r),
+			      access == RS_SD_READ ? "used" : "written");
+		st = RS_SD_NOT_CARD;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		goto fail;
+	rs_hw_card_free(&hw);
+	return st;
+}
+
+/* The mount point, opened and checked to be this card's filesystem, so the
+ * writes through it land on the card that was checked. */
+static enum rs_sd_status open_mount(struct rs_sdcard *c, unsigned maj, unsigned min,
+				    struct rs_errors *errs)
+{
+	/* As root: a card mounted by root may not be the user's to open. */
+	int fd = rs_identity_open_as_root(c->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && c->block && major(st.st_dev) == maj &&
+	    minor(st.st_dev) == min) {
+		c->mount_fd = fd;
+		c->has_mount_fd = true;
+		return RS_SD_OK;
 	}
-	if (S_ISBLK(sb.st_mode)) {
-		inspect_block(out, fd, &sb);
-	} else {
-		out->kind = RS_SD_IMAGE;
-		out->size = (uint64_t)sb.st_size;
-		out->read_only = (sb.st_mode & 0222) == 0 || access(path, W_OK) != 0;
-	}
-	if (!locate_volume(fd, out, &err))
-		goto fail;
-	find_mount(out);
-	goto out;
-fail:
-	st = rs_sd_status_from_errno(err);
-	if (st == RS_SD_PERMISSION)
+	if (fd >= 0)
+		close(fd);
+	rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
+		      "the card is mounted at %s, but that folder is not the card's filesystem "
+		      "now; unmount (eject) the card and try again",
+		      c->mountpoint);
+	return RS_SD_MOUNTED;
+}
+
+static enum rs_sd_status open_failed(const char *path, int err, struct rs_errors *errs)
+{
+	enum rs_sd_status st = rs_sd_status_from_errno(err);
+	if (st == RS_SD_PERMISSION && rs_identity_is_sudo())
+		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
+			      "permission denied: under sudo, root opens only block devices; an "
+			      "image file must be one you (%s) can write",
+			      rs_identity_user_name());
+	else if (st == RS_SD_PERMISSION)
 		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
 			      "permission denied; run with sudo (sudo ratos-setup ...)");
 	else if (st == RS_SD_NOT_FOUND || st == RS_SD_GONE)
 		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
 			      "no such device or file; is the card inserted? (lsblk lists the cards)");
+	else if (err == EBUSY)
+		rs_errors_add(errs, RS_ERR_IO, path, 0, 0,
+			      "the card is in use (mounted, or opened by another program); unmount "
+			      "(eject) it or close that program, then try again");
 	else
 		rs_errors_add(errs, RS_ERR_IO, path, 0, 0, "cannot read: %s", strerror(err));
-	if (st == RS_SD_GONE)
-		st = RS_SD_NOT_FOUND;
-out:
+	if (err == EBUSY)
+		return RS_SD_BUSY;
+	return st == RS_SD_GONE ? RS_SD_NOT_FOUND : st;
+}
+
+/* Opens path once. WRITE and FORMAT want it exclusively; a write-protected
+ * card is opened read-only so the refusal can say why; for WRITE a device
+ * busy because the desktop mounted it is opened shared, and written through
+ * the mount point. O_NONBLOCK: a FIFO named as the card must not hang us. */
+static int open_once(const char *path, enum rs_sd_access access, bool *shared, bool *ro,
+		     int *err)
+{
+	int base = O_NONBLOCK;
+	int fd = rs_sd_device_open(path, access == RS_SD_READ ? base | O_RDONLY
+							      : base | O_RDWR | O_EXCL);
+	*err = fd < 0 ? errno : 0;
+	if (fd < 0 && access != RS_SD_READ && *err == EROFS) {
+		fd = rs_sd_device_open(path, base | O_RDONLY);
+		*ro = fd >= 0;
+	} else if (fd < 0 && access != RS_SD_READ && *err == EBUSY) {
+		/* Opened shared only to say precisely why it is refused, or (a
+		 * write to a mounted card) to check the mount point is its. */
+		fd = rs_sd_device_open(path, base | (access == RS_SD_WRITE ? O_RDWR : O_RDONLY));
+		*shared = fd >= 0;
+	}
 	if (fd >= 0)
-		close(fd);
-	return st;
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+enum rs_sd_status rs_sdcard_open(const char *path, enum rs_sd_access access,
+				 const char *mountinfo, struct rs_sdcard *out,
+				 struct rs_errors *errs)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = out->mount_fd = -1;
+	out->path = rs_xstrdup(path);
+	bool shared = false, ro = false;
+	int err = 0;
+	enum rs_sd_status st;
+	/* A disk that must never be used is refused before it is even opened;
+	 * the open file is checked again below, which is the check that counts. */
+	struct stat pre;
+	bool pre_block = stat(path, &pre) == 0 && S_ISBLK(pre.st_mode);
+	if (pre_block) {
+		out->major = major(pre.st_rdev);
+		out->minor = minor(pre.st_rdev);
+		if ((st = card_policy(out, mountinfo, access, errs)) != RS_SD_OK)
+			return st;
+	}
+	int fd = open_once(path, access, &shared, &ro, &err);
+	if (fd < 0)
+		return open_failed(path, err, errs);
+	out->fd = fd;
+	out->has_fd = true;
+	out->exclusive = access != RS_SD_READ && !shared && !ro;
+
+	/* Everything below is about the open file, not about the name. */
+	struct stat fst, pst;
+	if (fstat(fd, &fst) != 0)
+		return open_failed(path, errno, errs);
+	out->inode = fst.st_ino;
+	out->inode_dev = fst.st_dev;
+	dev_t num = fst.st_rdev;
+	bool block = S_ISBLK(fst.st_mode);
+	/* An emulated device node (umockdev) is a regular file underneath; the
+	 * same file seen through its path is then a block device. */
+	if (S_ISREG(fst.st_mode) && stat(path, &pst) == 0 && S_ISBLK(pst.st_mode) &&
+	    pst.st_dev == fst.st_dev && pst.st_ino == fst.st_ino) {
+		block = true;
+		num = pst.st_rdev;
+	}
+	if (!block && !S_ISREG(fst.st_mode)) {
+		rs_errors_add(errs, RS_ERR_VALUE, path, 0, 0,
+			      "not a block device or an image file; give a card such as /dev/sda1 "
+			      "(see lsblk) or an image file");
+		return RS_SD_NOT_FOUND;
+	}
+	if (block) {
+		bool same = pre_block && pre.st_rdev == num;
+		out->major = major(num);
+		out->minor = minor(num);
+		if (!same) {
+			free(out->serial);
+			out->serial = NULL;
+			out->read_only = false;
+			if ((st = card_policy(out, mountinfo, access, errs)) != RS_SD_OK)
+				return st;
+		}
+		rs_sdinspect_block(out, fd);
+	} else {
+		out->kind = RS_SD_IMAGE;
+		out->size = (uint64_t)fst.st_size;
+		out->read_only = (fst.st_mode & 0222) == 0 || faccessat(AT_FDCWD, path, W_OK, 0) != 0;
+	}
+	if (ro)
+		out->read_only = true;
+	if (!rs_sdinspect_volume(fd, out, &err))
+		return open_failed(path, err, errs);
+	unsigned vmaj, vmin;
+	rs_sdinspect_mount(out, mountinfo, &vmaj, &vmin);
+	if (shared && (access == RS_SD_FORMAT || !out->mountpoint))
+		return open_failed(path, EBUSY, errs);
+	/* Reading and writing a mounted card go through its filesystem: the
+	 * device under it may hold stale or half-written metadata. */
+	if (out->mountpoint && access != RS_SD_FORMAT)
+		return open_mount(out, vmaj, vmin, errs);
+	return RS_SD_OK;
 }
 
 void rs_sdcard_close(struct rs_sdcard *c)
 {
+	if (c->has_fd)
+		close(c->fd);
+	if (c->has_mount_fd)
+		close(c->mount_fd);
 	free(c->path);
 	free(c->disk);
 	free(c->mountpoint);
+	free(c->serial);
 	memset(c, 0, sizeof(*c));
+}
+
+void rs_sdcard_identity(const struct rs_sdcard *c, struct rs_sdcard_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	snprintf(id->serial, sizeof(id->serial), "%s", c->serial ? c->serial : "");
+	id->size = c->size;
+	id->block = c->block;
+}
+
+bool rs_sdcard_is(const struct rs_sdcard *c, const struct rs_sdcard_id *id)
+{
+	struct rs_sdcard_id now;
+	rs_sdcard_identity(c, &now);
+	return now.block == id->block && now.size == id->size &&
+	       strcmp(now.serial, id->serial) == 0;
+}
+
+enum rs_sd_status rs_sdcard_still_there(const struct rs_sdcard *c, struct rs_errors *errs)
+{
+	struct stat fst, pst;
+	bool ok = true;
+	if (c->has_fd)
+		ok = fstat(c->fd, &fst) == 0 && fst.st_nlink > 0 && stat(c->path, &pst) == 0 &&
+		     pst.st_dev == fst.st_dev && pst.st_ino == fst.st_ino;
+	if (ok && c->has_mount_fd)
+		ok = fstat(c->mount_fd, &fst) == 0 && stat(c->mountpoint, &pst) == 0 &&
+		     pst.st_dev == fst.st_dev && pst.st_ino == fst.st_ino;
+	if (ok && c->has_fd && c->block) {
+		unsigned char b;
+		ok = pread(c->fd, &b, 1, 0) == 1;
+	}
+	if (ok)
+		return RS_SD_OK;
+	rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
+		      "the card went away (or %s now names something else) during the write; "
+		      "insert it and write again",
+		      c->path);
+	return RS_SD_GONE;
 }
 
 bool rs_sdcard_is_large(const struct rs_sdcard *c)
@@ -317,6 +280,14 @@ enum rs_sd_status rs_sdcard_check_writable(const struct rs_sdcard *c, struct rs_
 			      "the card has a GPT partition table, which the board's bootloader "
 			      "cannot read; reformat it with 'sudo ratos-setup sdcard format --device %s'",
 			      p);
+		return RS_SD_NOT_FAT;
+	}
+	if (c->bad_table && !rs_fs_kind_usable(c->fs.kind)) {
+		rs_errors_add(errs, RS_ERR_VALUE, p, 0, 0,
+			      "the card's partition table lists a partition that reaches past the end "
+			      "of the card (%" PRIu64 " bytes); reformat it with 'sudo ratos-setup "
+			      "sdcard format --device %s'",
+			      c->size, p);
 		return RS_SD_NOT_FAT;
 	}
 	if (!rs_fs_kind_usable(c->fs.kind)) {
@@ -378,6 +349,9 @@ const char *rs_sd_status_name(enum rs_sd_status s)
 		[RS_SD_BAD_BOARD] = "not-sd-board",
 		[RS_SD_TOOL] = "tool-failed",
 		[RS_SD_MOUNTED] = "mounted",
+		[RS_SD_NOT_CARD] = "not-a-card",
+		[RS_SD_BUSY] = "busy",
+		[RS_SD_CHANGED] = "card-changed",
 	};
 	if ((size_t)s < sizeof(names) / sizeof(names[0]) && names[s])
 		return names[s];

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/mtools.h"
 
 #define RS_SD_READ_MAX (64u * 1024 * 1024) /* no firmware comes near this */
@@ -35,17 +36,13 @@ static enum rs_sd_status fail_errno(const struct rs_sdcard *c, int err, const ch
 	return st;
 }
 
-/* The device vanished (card pulled, reader unplugged)? */
+/* The card vanished (pulled, reader unplugged) or the image was removed? */
 static bool target_gone(const struct rs_sdcard *c)
 {
-	struct stat st;
-	if (stat(c->path, &st) != 0)
-		return true;
-	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENXIO || errno == ENODEV || errno == ENOMEDIUM || errno == ENOENT;
-	close(fd);
-	return false;
+	struct rs_errors ignored = { 0 };
+	bool gone = rs_sdcard_still_there(c, &ignored) != RS_SD_OK;
+	rs_errors_clear(&ignored);
+	return gone;
 }
 
 /* mtools says what went wrong only in words; map its messages. */
@@ -101,32 +98,36 @@ static enum rs_sd_status fail_mtools(const struct rs_sdcard *c, const struct rs_
  * the cached copy, so a read-back really reads the card. */
 static void flush_device(const struct rs_sdcard *c)
 {
-	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!c->has_fd)
 		return;
-	fsync(fd);
+	fsync(c->fd);
 	if (c->block)
-		ioctl(fd, BLKFLSBUF, 0); /* fails harmlessly on emulated or image nodes */
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
+		ioctl(c->fd, BLKFLSBUF, 0); /* fails harmlessly on emulated or image nodes */
+	posix_fadvise(c->fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
-static int fsync_dir(const char *dir)
+static int fsync_dir(const struct rs_sdcard *c)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	int rc = fsync(fd) == 0 || errno == EINVAL ? 0 : errno;
-	close(fd);
-	return rc;
+	return fsync(c->mount_fd) == 0 || errno == EINVAL ? 0 : errno;
 }
 
 /* ---- mtools backend -------------------------------------------------- */
 
+/* Runs tool on the card's open file (never its name: mtools would read "@@"
+ * in it as an offset and a leading '-' as an option). extra_fd, when >= 0,
+ * is handed over too (the firmware being copied). */
 static bool run(const struct rs_sdcard *c, const char *tool, const char *a1, const char *a2,
-		const char *a3, size_t max_out, struct rs_mtools_out *o)
+		const char *a3, int extra_fd, size_t max_out, struct rs_mtools_out *o)
 {
-	char *spec = rs_mtools_image_spec(c->path, c->offset);
+	if (!c->has_fd) {
+		memset(o, 0, sizeof(*o));
+		o->status = -1;
+		o->exec_errno = EBADF;
+		o->out = rs_xcalloc(1, 1);
+		o->err = rs_xstrdup("the card is not open");
+		return false;
+	}
+	char *spec = rs_mtools_image_spec(c->fd, c->offset);
 	const char *argv[8] = { tool, "-i", spec };
 	size_t n = 3;
 	if (a1)
@@ -136,7 +137,8 @@ static bool run(const struct rs_sdcard *c, const char *tool, const char *a1, con
 	if (a3)
 		argv[n++] = a3;
 	argv[n] = NULL;
-	rs_mtools_run(argv, max_out, o);
+	int keep[2] = { c->fd, extra_fd };
+	rs_mtools_run_fds(argv, keep, extra_fd >= 0 ? 2 : 1, max_out, o);
 	free(spec);
 	return o->status == 0;
 }
@@ -152,7 +154,7 @@ static enum rs_sd_status mt_list(const struct rs_sdcard *c, struct rs_strv *name
 	struct rs_mtools_out o;
 	enum rs_sd_status st = RS_SD_OK;
 	/* -b: bare "::/name" lines, directories end in '/'; -a: hidden too. */
-	if (!run(c, "mdir", "-a", "-b", "::/", 4 * 1024 * 1024, &o)) {
+	if (!run(c, "mdir", "-a", "-b", "::/", -1, 4 * 1024 * 1024, &o)) {
 		/* An empty volume makes mdir say "No files" with exit 1. */
 		if (o.status == 1 && o.out_len == 0 && strstr(o.err, "No files"))
 			goto out;
@@ -174,12 +176,12 @@ out:
 }
 
 static enum rs_sd_status mt_simple(const struct rs_sdcard *c, const char *tool, const char *what,
-				   const char *opt, const char *src, const char *dst,
+				   const char *opt, const char *src, const char *dst, int extra_fd,
 				   const char *name, struct rs_errors *errs)
 {
 	struct rs_mtools_out o;
 	enum rs_sd_status st = RS_SD_OK;
-	if (!run(c, tool, opt, src, dst, 0, &o))
+	if (!run(c, tool, opt, src, dst, extra_fd, 0, &o))
 		st = fail_mtools(c, &o, tool, what, name, errs);
 	rs_mtools_out_free(&o);
 	if (st == RS_SD_OK)
@@ -194,7 +196,7 @@ static enum rs_sd_status mt_read(const struct rs_sdcard *c, const char *name, un
 	char *src = fat_path(name);
 	enum rs_sd_status st = RS_SD_OK;
 	flush_device(c);
-	if (!run(c, "mtype", src, NULL, NULL, RS_SD_READ_MAX, &o)) {
+	if (!run(c, "mtype", src, NULL, NULL, -1, RS_SD_READ_MAX, &o)) {
 		st = fail_mtools(c, &o, "mtype", "reading back", name, errs);
 		rs_mtools_out_free(&o);
 	} else {
@@ -208,47 +210,55 @@ static enum rs_sd_status mt_read(const struct rs_sdcard *c, const char *name, un
 
 /* ---- mounted backend ------------------------------------------------- */
 
-static char *in_mount(const struct rs_sdcard *c, const char *name)
+/* Names in the card's root only: they come from the board file or the card's
+ * own listing, and must not climb out of the mount point. */
+static bool plain_name(const char *name)
 {
-	return rs_xasprintf("%s/%s", c->mountpoint, name);
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
 static enum rs_sd_status mnt_list(const struct rs_sdcard *c, struct rs_strv *names,
 				  struct rs_errors *errs)
 {
-	DIR *d = opendir(c->mountpoint);
-	if (!d)
-		return fail_errno(c, errno, "listing", c->mountpoint, errs);
+	int fd = dup(c->mount_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return fail_errno(c, err, "listing", c->mountpoint, errs);
+	}
+	rewinddir(d);
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		char *p = in_mount(c, e->d_name);
 		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+		if (fstatat(c->mount_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
 			rs_strv_push(names, e->d_name);
-		free(p);
 	}
 	closedir(d);
 	return RS_SD_OK;
 }
 
-static enum rs_sd_status mnt_put(const struct rs_sdcard *c, const char *local, const char *name,
+static enum rs_sd_status mnt_put(const struct rs_sdcard *c, int in, const char *name,
 				 struct rs_errors *errs)
 {
-	char *dst = in_mount(c, name);
 	enum rs_sd_status st = RS_SD_OK;
-	int in = open(local, O_RDONLY | O_CLOEXEC), out = -1, err = 0;
-	if (in < 0) {
-		st = fail_errno(c, errno, "reading", local, errs);
-		goto out;
+	int out = -1, err = 0;
+	if (!plain_name(name)) {
+		err = EINVAL;
+		goto fail;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	out = openat(c->mount_fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out < 0) {
 		err = errno;
 		goto fail;
 	}
 	char buf[65536];
 	ssize_t n;
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
+	off_t pos = 0;
+	while ((n = pread(in, buf, sizeof(buf), pos)) > 0) {
+		pos += n;
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(out, buf + off, (size_t)(n - off));
 			if (w < 0) {
@@ -275,26 +285,22 @@ fail:
 	st = fail_errno(c, err, "writing", name, errs);
 	if (st == RS_SD_NOT_FOUND)
 		st = RS_SD_GONE;
-	unlink(dst);
+	if (out >= 0)
+		unlinkat(c->mount_fd, name, 0);
 out:
-	if (in >= 0)
-		close(in);
 	if (out >= 0)
 		close(out);
-	free(dst);
 	return st;
 }
 
 static enum rs_sd_status mnt_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
 				  size_t *len, struct rs_errors *errs)
 {
-	char *p = in_mount(c, name);
 	enum rs_sd_status st = RS_SD_OK;
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		st = fail_errno(c, errno, "reading back", name, errs);
-		goto out;
-	}
+	int fd = plain_name(name)
+		? openat(c->mount_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : (errno = EINVAL, -1);
+	if (fd < 0)
+		return fail_errno(c, errno, "reading back", name, errs);
 	/* Drop the cached pages so the read comes from the card. */
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	size_t cap = 65536, n = 0;
@@ -316,67 +322,136 @@ static enum rs_sd_status mnt_read(const struct rs_sdcard *c, const char *name, u
 		*len = n;
 	}
 	close(fd);
-out:
-	free(p);
 	return st;
 }
 
-/* ---- public ---------------------------------------------------------- */
+/* ---- on the card ---------------------------------------------------------- */
+
+static enum rs_sd_status on_card_list(const struct rs_sdcard *c, struct rs_strv *names,
+			       struct rs_errors *errs)
+{
+	return c->has_mount_fd ? mnt_list(c, names, errs) : mt_list(c, names, errs);
+}
+
+static enum rs_sd_status on_card_remove(const struct rs_sdcard *c, const char *name,
+				 struct rs_errors *errs)
+{
+	if (c->has_mount_fd) {
+		int rc = !plain_name(name) ? EINVAL
+			 : unlinkat(c->mount_fd, name, 0) == 0 ? fsync_dir(c) : errno;
+		return rc ? fail_errno(c, rc, "removing", name, errs) : RS_SD_OK;
+	}
+	char *target = fat_path(name);
+	enum rs_sd_status st = mt_simple(c, "mdel", "removing", target, NULL, NULL, -1, name, errs);
+	free(target);
+	return st;
+}
+
+static enum rs_sd_status on_card_put(const struct rs_sdcard *c, int local, const char *name,
+			      struct rs_errors *errs)
+{
+	if (c->has_mount_fd)
+		return mnt_put(c, local, name, errs);
+	char *target = fat_path(name);
+	char *src = rs_mtools_fd_path(local);
+	/* -o: replace an existing file instead of asking (and failing silently). */
+	enum rs_sd_status st =
+		mt_simple(c, "mcopy", "writing", "-o", src, target, local, name, errs);
+	free(src);
+	free(target);
+	return st;
+}
+
+static enum rs_sd_status on_card_rename(const struct rs_sdcard *c, const char *from, const char *to,
+				 struct rs_errors *errs)
+{
+	if (c->has_mount_fd) {
+		int rc = !plain_name(from) || !plain_name(to) ? EINVAL
+			 : renameat(c->mount_fd, from, c->mount_fd, to) == 0 ? fsync_dir(c) : errno;
+		return rc ? fail_errno(c, rc, "renaming", from, errs) : RS_SD_OK;
+	}
+	char *a = fat_path(from), *b = fat_path(to);
+	/* -o: an existing file of the new name is replaced in the same
+	 * directory update, so the name never stands empty. */
+	enum rs_sd_status st = mt_simple(c, "mren", "renaming", "-o", a, b, -1, from, errs);
+	free(a);
+	free(b);
+	return st;
+}
+
+static enum rs_sd_status on_card_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
+			       size_t *len, struct rs_errors *errs)
+{
+	*data = NULL;
+	*len = 0;
+	return c->has_mount_fd ? mnt_read(c, name, data, len, errs)
+			       : mt_read(c, name, data, len, errs);
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+/* Each operation on the card runs as root under sudo (platform/identity.h):
+ * the device node and a card mounted by root need it. Nothing here touches
+ * the user's files: the firmware comes in as an open file. */
+static bool as_root(const struct rs_sdcard *c, struct rs_errors *errs, enum rs_sd_status *st)
+{
+	if (rs_identity_as_root_begin())
+		return true;
+	*st = fail_errno(c, errno, "switching to root for", c->path, errs);
+	return false;
+}
 
 enum rs_sd_status rs_sdfs_list(const struct rs_sdcard *c, struct rs_strv *names,
 			       struct rs_errors *errs)
 {
-	return c->mountpoint ? mnt_list(c, names, errs) : mt_list(c, names, errs);
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_list(c, names, errs);
+	rs_identity_as_root_end();
+	return st;
 }
 
 enum rs_sd_status rs_sdfs_remove(const struct rs_sdcard *c, const char *name,
 				 struct rs_errors *errs)
 {
-	if (c->mountpoint) {
-		char *p = in_mount(c, name);
-		int rc = unlink(p) == 0 ? fsync_dir(c->mountpoint) : errno;
-		free(p);
-		return rc ? fail_errno(c, rc, "removing", name, errs) : RS_SD_OK;
-	}
-	char *target = fat_path(name);
-	enum rs_sd_status st = mt_simple(c, "mdel", "removing", target, NULL, NULL, name, errs);
-	free(target);
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_remove(c, name, errs);
+	rs_identity_as_root_end();
 	return st;
 }
 
-enum rs_sd_status rs_sdfs_put(const struct rs_sdcard *c, const char *local, const char *name,
+enum rs_sd_status rs_sdfs_put(const struct rs_sdcard *c, int local, const char *name,
 			      struct rs_errors *errs)
 {
-	if (c->mountpoint)
-		return mnt_put(c, local, name, errs);
-	char *target = fat_path(name);
-	/* -o: replace an existing file instead of asking (and failing silently). */
-	enum rs_sd_status st = mt_simple(c, "mcopy", "writing", "-o", local, target, name, errs);
-	free(target);
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_put(c, local, name, errs);
+	rs_identity_as_root_end();
 	return st;
 }
 
 enum rs_sd_status rs_sdfs_rename(const struct rs_sdcard *c, const char *from, const char *to,
 				 struct rs_errors *errs)
 {
-	if (c->mountpoint) {
-		char *a = in_mount(c, from), *b = in_mount(c, to);
-		int rc = rename(a, b) == 0 ? fsync_dir(c->mountpoint) : errno;
-		free(a);
-		free(b);
-		return rc ? fail_errno(c, rc, "renaming", from, errs) : RS_SD_OK;
-	}
-	char *a = fat_path(from), *b = fat_path(to);
-	enum rs_sd_status st = mt_simple(c, "mren", "renaming", a, b, NULL, from, errs);
-	free(a);
-	free(b);
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_rename(c, from, to, errs);
+	rs_identity_as_root_end();
 	return st;
 }
 
 enum rs_sd_status rs_sdfs_read(const struct rs_sdcard *c, const char *name, unsigned char **data,
 			       size_t *len, struct rs_errors *errs)
 {
-	*data = NULL;
-	*len = 0;
-	return c->mountpoint ? mnt_read(c, name, data, len, errs) : mt_read(c, name, data, len, errs);
+	enum rs_sd_status st;
+	if (!as_root(c, errs, &st))
+		return st;
+	st = on_card_read(c, name, data, len, errs);
+	rs_identity_as_root_end();
+	return st;
 }

@@ -1,10 +1,12 @@
 #include "platform/sdwrite.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
 #include "platform/sdfs.h"
@@ -122,78 +124,139 @@ bool rs_sd_verify_data(const unsigned char *data, size_t len,
 	return memcmp(got, expected, RS_SHA256_LEN) == 0;
 }
 
+/* Digest and size of an open file, read from its start. */
+static bool hash_fd(int fd, unsigned char out[RS_SHA256_LEN], uint64_t *size)
+{
+	struct rs_sha256 s;
+	rs_sha256_init(&s);
+	unsigned char buf[65536];
+	ssize_t n;
+	uint64_t total = 0;
+	while ((n = pread(fd, buf, sizeof(buf), (off_t)total)) > 0) {
+		rs_sha256_update(&s, buf, (size_t)n);
+		total += (uint64_t)n;
+	}
+	if (n < 0)
+		return false;
+	rs_sha256_final(&s, out);
+	*size = total;
+	return true;
+}
+
+static void remove_quietly(const struct rs_sdcard *c, const char *name, bool *removed)
+{
+	struct rs_errors ignored = { 0 };
+	*removed = rs_sdfs_remove(c, name, &ignored) == RS_SD_OK;
+	rs_errors_clear(&ignored);
+}
+
+/* The new firmware under the temporary name, read back and compared. A copy
+ * that does not match is removed; it never gets a name a bootloader reads. */
+static enum rs_sd_status put_verified(const struct rs_sdcard *c, const struct rs_board *b,
+				      int fw, const struct rs_sd_progress *progress,
+				      struct rs_sd_write_result *res, struct rs_errors *errs)
+{
+	bool removed;
+	report(progress, RS_SD_STEP_COPY, RS_SD_TEMP_NAME);
+	enum rs_sd_status st = rs_sdfs_put(c, fw, RS_SD_TEMP_NAME, errs);
+	if (st == RS_SD_OK) {
+		report(progress, RS_SD_STEP_VERIFY, RS_SD_TEMP_NAME);
+		unsigned char *data = NULL;
+		size_t len = 0;
+		st = rs_sdfs_read(c, RS_SD_TEMP_NAME, &data, &len, errs);
+		if (st == RS_SD_OK && !rs_sd_verify_data(data, len, res->sha256, res->bytes)) {
+			char hex[RS_SHA256_HEX_LEN];
+			rs_sha256_to_hex(res->sha256, hex);
+			remove_quietly(c, RS_SD_TEMP_NAME, &removed);
+			rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
+				      "the copy read back from the card differs from the firmware "
+				      "(SHA-256 %s, %zu of %llu bytes read); the card may be failing or "
+				      "fake. %s; %s was not touched and the card's old files are as they "
+				      "were. Try again or use another card",
+				      hex, len, (unsigned long long)res->bytes,
+				      removed ? "The copy was removed"
+					      : "The copy could not be removed and stays as " RS_SD_TEMP_NAME
+						", a name no bootloader reads",
+				      b->sd_file);
+			st = RS_SD_VERIFY;
+		}
+		free(data);
+	}
+	if (st != RS_SD_OK && st != RS_SD_VERIFY)
+		remove_quietly(c, RS_SD_TEMP_NAME, &removed);
+	return st;
+}
+
 enum rs_sd_status rs_sd_write_firmware(const struct rs_sdcard *c, const struct rs_board *b,
 				       const char *fwpath, const struct rs_sd_progress *progress,
 				       struct rs_sd_write_result *res, struct rs_errors *errs)
 {
 	memset(res, 0, sizeof(*res));
 	struct rs_fwinfo info;
-	bool temp_written = false;
+	struct rs_strv stale = { 0 };
+	int fw = -1;
 	enum rs_sd_status st = rs_sd_board_check(b, errs);
 	if (st != RS_SD_OK)
 		return st;
 	res->final_name = b->sd_file;
-	res->via_mount = c->mountpoint != NULL;
+	res->via_mount = c->has_mount_fd;
 	st = rs_sd_firmware_check(b, fwpath, &info, errs);
 	rs_fwinfo_free(&info);
 	if (st != RS_SD_OK)
 		return st;
 	if ((st = rs_sdcard_check_writable(c, errs)) != RS_SD_OK)
 		return st;
-	if (!rs_sd_hash_file(fwpath, res->sha256, &res->bytes)) {
+	/* One open firmware file: what is hashed is what is copied. */
+	fw = open(fwpath, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fw < 0 || !hash_fd(fw, res->sha256, &res->bytes)) {
 		rs_errors_add(errs, RS_ERR_IO, fwpath, 0, 0, "cannot read: %s", strerror(errno));
-		return RS_SD_BAD_FIRMWARE;
+		st = RS_SD_BAD_FIRMWARE;
+		goto out;
 	}
 
-	struct rs_strv stale = { 0 };
+	/* Order matters: until the rename, the card keeps its old files
+	 * untouched; the rename swaps the final name from the old complete file
+	 * to the new verified one; only then are the old copies removed. Killed
+	 * at any point, the card holds one complete firmware or the other. */
 	if ((st = rs_sd_plan(c, b, &stale, errs)) != RS_SD_OK)
 		goto out;
-	for (size_t i = 0; i < stale.count; i++) {
-		report(progress, RS_SD_STEP_REMOVE, stale.items[i]);
-		if ((st = rs_sdfs_remove(c, stale.items[i], errs)) != RS_SD_OK)
-			goto out;
-		rs_strv_push(&res->removed, stale.items[i]);
-	}
-
-	report(progress, RS_SD_STEP_COPY, RS_SD_TEMP_NAME);
-	temp_written = true; /* a failed copy may leave a partial temporary file */
-	if ((st = rs_sdfs_put(c, fwpath, RS_SD_TEMP_NAME, errs)) != RS_SD_OK)
+	if ((st = put_verified(c, b, fw, progress, res, errs)) != RS_SD_OK)
 		goto out;
+	bool replaced = false;
+	for (size_t i = 0; i < stale.count; i++)
+		replaced = replaced || rs_sd_name_eq(stale.items[i], b->sd_file);
 	report(progress, RS_SD_STEP_RENAME, b->sd_file);
-	if ((st = rs_sdfs_rename(c, RS_SD_TEMP_NAME, b->sd_file, errs)) != RS_SD_OK)
-		goto out;
-	temp_written = false;
-
-	report(progress, RS_SD_STEP_VERIFY, b->sd_file);
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if ((st = rs_sdfs_read(c, b->sd_file, &data, &len, errs)) != RS_SD_OK)
-		goto out;
-	res->verified = rs_sd_verify_data(data, len, res->sha256, res->bytes);
-	free(data);
-	if (!res->verified) {
-		char hex[RS_SHA256_HEX_LEN];
-		rs_sha256_to_hex(res->sha256, hex);
-		rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
-			      "the %s read back from the card differs from the firmware (SHA-256 %s, "
-			      "%zu of %llu bytes read); the card may be failing or fake. It was "
-			      "removed; try again or use another card",
-			      b->sd_file, hex, len,
-			      (unsigned long long)res->bytes);
-		/* A bad copy must not be flashed. */
-		struct rs_errors ignored = { 0 };
-		rs_sdfs_remove(c, b->sd_file, &ignored);
-		rs_errors_clear(&ignored);
-		st = RS_SD_VERIFY;
+	if ((st = rs_sdfs_rename(c, RS_SD_TEMP_NAME, b->sd_file, errs)) != RS_SD_OK) {
+		bool removed;
+		remove_quietly(c, RS_SD_TEMP_NAME, &removed);
 		goto out;
 	}
+	if (replaced)
+		rs_strv_push(&res->removed, b->sd_file);
+	for (size_t i = 0; i < stale.count; i++) {
+		const char *name = stale.items[i];
+		if (rs_sd_name_eq(name, b->sd_file) || rs_sd_name_eq(name, RS_SD_TEMP_NAME))
+			continue;
+		report(progress, RS_SD_STEP_REMOVE, name);
+		if ((st = rs_sdfs_remove(c, name, errs)) != RS_SD_OK) {
+			rs_errors_add(errs, RS_ERR_IO, c->path, 0, 0,
+				      "the new %s is on the card and verified, but the old %s could "
+				      "not be removed; remove it by hand before the board reads the "
+				      "card",
+				      b->sd_file, name);
+			goto out;
+		}
+		rs_strv_push(&res->removed, name);
+	}
+	/* The file written is still the card at the path (not an image that
+	 * was deleted or replaced meanwhile). */
+	if ((st = rs_sdcard_still_there(c, errs)) != RS_SD_OK)
+		goto out;
+	res->verified = true;
 	report(progress, RS_SD_STEP_DONE, b->sd_file);
 out:
-	if (st != RS_SD_OK && temp_written) {
-		struct rs_errors ignored = { 0 };
-		rs_sdfs_remove(c, RS_SD_TEMP_NAME, &ignored);
-		rs_errors_clear(&ignored);
-	}
+	if (fw >= 0)
+		close(fw);
 	rs_strv_free(&stale);
 	return st;
 }

@@ -3,11 +3,13 @@
  *
  * Write sequence: check the firmware (not empty, its embedded dictionary names
  * the board's MCU) and the card (FAT16/32, writable, not the system disk);
- * remove stale files (the bootloader's renamed name, FIRMWARE.CUR, OLD.BIN,
+ * copy to a temporary 8.3 name no bootloader reads; read it back and compare
+ * SHA-256; rename it over the final name (one directory update); then remove
+ * the stale files (the bootloader's renamed name, FIRMWARE.CUR, OLD.BIN,
  * older firmware*.bin copies) so the rename the bootloader does later is a
- * proof; copy to a temporary 8.3 name; rename to the final name; read it back
- * and compare SHA-256. On failure the temporary file is removed when the card
- * still allows it; the final name never holds a partial file. */
+ * proof. Interrupted anywhere (even killed), the card holds its old files
+ * complete or the new, verified firmware under the final name; a copy that
+ * does not verify is removed and never renamed. */
 #ifndef RS_PLATFORM_SDWRITE_H
 #define RS_PLATFORM_SDWRITE_H
 
@@ -24,7 +26,7 @@ enum rs_sd_step {
 	RS_SD_STEP_REMOVE, /* detail: file removed */
 	RS_SD_STEP_COPY,   /* detail: temporary name */
 	RS_SD_STEP_RENAME, /* detail: final name */
-	RS_SD_STEP_VERIFY, /* detail: final name */
+	RS_SD_STEP_VERIFY, /* detail: temporary name */
 	RS_SD_STEP_DONE,
 };
 

@@ -60,6 +60,18 @@ static bool attr_is(struct udev_device *dev, const char *attr, const char *want)
 	return v && strcmp(v, want) == 0;
 }
 
+char *rs_udev_disk_serial(struct udev_device *disk)
+{
+	const char *v = udev_device_get_property_value(disk, "ID_SERIAL");
+	struct udev_device *p = rs_udev_usb_parent(disk);
+	if ((!v || !*v) && p)
+		v = udev_device_get_sysattr_value(p, "serial");
+	p = udev_device_get_parent_with_subsystem_devtype(disk, "mmc", NULL);
+	if ((!v || !*v) && p)
+		v = udev_device_get_sysattr_value(p, "serial");
+	return clean(v);
+}
+
 struct udev_device *rs_udev_usb_parent(struct udev_device *dev)
 {
 	return udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
@@ -190,6 +202,24 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 
 #define UNKNOWN_MOUNTS "(unknown: mount table unreadable)"
 
+/* A ZFS vdev names its pool only in its label (blkid: zfs_member, LABEL =
+ * pool), and a ZFS mount names only its dataset ("rpool/ROOT/debian"). */
+static const char *zfs_system_mount(struct udev_device *dev, const struct rs_mounts *mounts)
+{
+	const char *type = udev_device_get_property_value(dev, "ID_FS_TYPE");
+	const char *pool = udev_device_get_property_value(dev, "ID_FS_LABEL");
+	if (!type || strcmp(type, "zfs_member") != 0 || !pool || !*pool)
+		return NULL;
+	size_t n = strlen(pool);
+	for (size_t i = 0; i < mounts->count; i++) {
+		const struct rs_mount *m = &mounts->items[i];
+		if (strcmp(m->fstype, "zfs") == 0 && strncmp(m->source, pool, n) == 0 &&
+		    (m->source[n] == '\0' || m->source[n] == '/') && rs_mount_is_system(m->mountpoint))
+			return m->mountpoint;
+	}
+	return NULL;
+}
+
 /* The first system mount point of a block device, following device-mapper
  * and md holders a few levels up (root on LVM or LUKS lives there). The
  * result points into mounts. */
@@ -204,6 +234,9 @@ static const char *system_mount(struct udev *udev, const struct rs_mounts *mount
 	for (size_t i = 0; (m = rs_mounts_of(mounts, major(num), minor(num), node, i)); i++)
 		if (rs_mount_is_system(m->mountpoint))
 			return m->mountpoint;
+	const char *zfs = zfs_system_mount(dev, mounts);
+	if (zfs)
+		return zfs;
 	if (depth >= 3)
 		return NULL;
 	char *dir = rs_xasprintf("%s/holders", udev_device_get_syspath(dev));

@@ -18,6 +18,10 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 void rs_udev_gather_card(struct udev *udev, struct udev_device *dev,
 			 const struct rs_mounts *mounts, struct rs_hw_card *out);
 
+/* The card's serial number (udev ID_SERIAL, else the USB device's or the
+ * SD card's own serial), printable; NULL when none is known. Caller frees. */
+char *rs_udev_disk_serial(struct udev_device *disk);
+
 /* The usb_device above dev (borrowed from dev), or NULL. */
 struct udev_device *rs_udev_usb_parent(struct udev_device *dev);
 

@@ -57,6 +57,7 @@ struct fwscreen {
 	struct view shown;
 	double log_drawn_at;
 	bool build_after_probe; /* Enter came while the check was running */
+	bool then_next;         /* asked for a build that leads on (screens/update.h) */
 };
 
 static double now_s(void)
@@ -97,6 +98,11 @@ static void ended(void *ctx)
 	default: s->phase = PH_FAILED; break;
 	}
 	s->ask = ASK_NONE;
+	if (s->then_next) {
+		s->then_next = false;
+		if (s->phase == PH_OK)
+			s->wz->request = RS_KEY_NEXT;
+	}
 	free(s->panel);
 	const struct rs_board *b = rs_wizard_board(s->wz);
 	s->panel = b ? rs_fwtext_result(b, r, rs_wizard_next_title(s->wz, "firmware")) : NULL;
@@ -126,7 +132,19 @@ static void enter(void *st, void *ctx)
 	s->wz = ctx;
 	rs_fwrun_init(&s->run, ended, s);
 	s->show_log = false;
+	bool build_now = s->wz->build_request;
+	s->wz->build_request = false;
+	s->then_next = build_now;
 	start(s, true, false);
+	if (!build_now)
+		return;
+	/* Build right after the check, or now if it has already ended. */
+	if (s->phase == PH_PROBING) {
+		s->build_after_probe = true;
+	} else if (s->phase == PH_READY) {
+		s->then_next = true;
+		start(s, false, false);
+	}
 }
 
 static void leave(void *st, void *ctx)
@@ -136,6 +154,7 @@ static void leave(void *st, void *ctx)
 	drop_build(s);
 	rs_fwrun_free(&s->run);
 	s->phase = PH_IDLE;
+	s->then_next = false;
 }
 
 static void layout(void *st, void *ctx, int rows, int cols)

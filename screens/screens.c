@@ -7,6 +7,7 @@
 
 #include "platform/discovery.h"
 #include "platform/state_file.h"
+#include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/loop.h"
 #include "tui/manager.h"
@@ -87,6 +88,16 @@ void rs_wizard_resume(struct rs_wizard *w)
 		if (w->st.drivers[i][0] && !rs_catalog_find_driver(w->cat, w->st.drivers[i]))
 			w->st.drivers[i][0] = '\0';
 	w->jump_to = w->saved.step;
+	if (!w->resume_planned) {
+		/* Resumed before the tree was looked at (a quick key). */
+		rs_wizard_refresh_tree(w);
+		rs_wizard_plan_resume(w);
+	}
+	/* The first step whose premise changed (the welcome screen said which). */
+	w->jump_to = rs_step_id(w->resume_plan.step);
+	if (w->resume_plan.step == RS_STEP_FIRMWARE &&
+	    rs_step_from_id(w->saved.step) >= RS_STEP_SDCARD)
+		rs_wizard_request_build(w); /* the card was next: the new build leads there */
 }
 
 void rs_wizard_start_over(struct rs_wizard *w)
@@ -123,6 +134,7 @@ static void on_step(void *ctx, const char *screen_id)
 	if (w->resume_offered)
 		return;
 	snprintf(w->st.step, sizeof(w->st.step), "%s", screen_id);
+	rs_wizard_note_premises(w);
 	char *text = rs_wizard_state_serialize(&w->st);
 	if (w->last_saved && strcmp(text, w->last_saved) == 0) {
 		free(text);
@@ -186,9 +198,12 @@ static bool start_looking(void *data)
 {
 	struct late_start *ls = data;
 	struct rs_wizard *w = ls->w;
-	w->klipper_found = rs_klipper_tree_find(ls->opts->klipper_dir, &w->klipper);
+	rs_wizard_refresh_tree(w);
 	rs_wizard_hw_start(w, ls->opts->discovery, &ls->dcfg);
 	w->started = true;
+	if (w->resume_offered)
+		rs_wizard_plan_resume(w);
+	rs_wizard_look_at_klipper_log(w);
 	return true;
 }
 
@@ -227,6 +242,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 		.subtitle = subtitle,
 		.on_step = on_step,
 		.jump_target = jump_target,
+		.take_request = rs_wizard_take_request,
 	};
 	int signo = 0;
 	enum rs_manager_end end = rs_manager_run(&cfg, &signo);
@@ -247,6 +263,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 		printf("ratos-setup: choices saved in %s.\n", w.state_path);
 	}
 	rs_klipper_tree_free(&w.klipper);
+	rs_wizard_doctor_free(&w);
 	free(w.state_path);
 	free(w.last_saved);
 	return rc;

@@ -12,6 +12,7 @@
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
+#include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
 #include "tui/dialog.h"
@@ -20,6 +21,7 @@
 
 enum phase {
 	PH_NO_FIRMWARE, /* nothing to write: missing, empty or for another MCU */
+	PH_STALE,       /* built for another Klipper version or board config */
 	PH_WAIT,        /* no card to offer yet */
 	PH_CHOOSE,      /* cards listed, the cursor on one */
 	PH_CONFIRM,     /* the write dialog is open */
@@ -38,6 +40,7 @@ struct sd_screen {
 	struct rs_dialog dlg;
 	char *dlg_text;
 	char *chosen; /* syspath of the card in the dialog */
+	struct rs_sdcard_id chosen_id; /* serial and size of that card */
 	char *written; /* syspath of the card the firmware went to */
 	struct rs_sd_written result;
 	struct rs_pager pager;
@@ -88,6 +91,7 @@ static bool follow(struct sd_screen *s)
 	bool any = rs_sd_cards_selectable(&s->cards) > 0;
 	switch (s->phase) {
 	case PH_NO_FIRMWARE:
+	case PH_STALE:
 		break;
 	case PH_CONFIRM:
 		if (ch.removed && rs_sd_cards_find(&s->cards, s->chosen) == SIZE_MAX) {
@@ -144,6 +148,8 @@ static void enter(void *st, void *ctx)
 	reset(s);
 	if (s->fw_problem[0])
 		s->phase = PH_NO_FIRMWARE;
+	else if (rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
+		s->phase = PH_STALE;
 }
 
 static void leave(void *st, void *ctx)
@@ -174,8 +180,8 @@ static void layout(void *st, void *ctx, int rows, int cols)
 static void open_dialog(struct sd_screen *s)
 {
 	char problem[sizeof(s->msg)];
-	char *text = rs_sd_action_confirm(board(s), &s->fw, rs_sd_cards_target(&s->cards), problem,
-					  sizeof(problem));
+	char *text = rs_sd_action_confirm(board(s), &s->fw, rs_sd_cards_target(&s->cards),
+					  &s->chosen_id, problem, sizeof(problem));
 	if (!text) {
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
@@ -201,7 +207,8 @@ static void write_card(struct sd_screen *s)
 	}
 	char problem[sizeof(s->msg)];
 	if (!rs_sd_action_write(board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
-				rs_tui_utf8(), &s->result, problem, sizeof(problem))) {
+				&s->chosen_id, rs_tui_utf8(), &s->result, problem,
+				sizeof(problem))) {
 		s->phase = PH_CHOOSE;
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
@@ -253,6 +260,20 @@ static bool no_firmware(void *st, void *ctx)
 	return in_phase(st, PH_NO_FIRMWARE);
 }
 
+static bool stale(void *st, void *ctx)
+{
+	(void)ctx;
+	return in_phase(st, PH_STALE);
+}
+
+static enum rs_key_result key_rebuild(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	rs_wizard_request_build(ctx); /* back here by itself once it is built */
+	return RS_KEY_BACK;
+}
+
 static bool confirming(void *st, void *ctx)
 {
 	(void)ctx;
@@ -283,6 +304,10 @@ static enum rs_key_result key_write(void *st, void *ctx, int key)
 	(void)key;
 	struct sd_screen *s = st;
 	follow(s); /* act on the cards as they are now */
+	/* Klipper may have been updated since this screen was entered. */
+	if (s->phase == PH_CHOOSE &&
+	    rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
+		s->phase = PH_STALE;
 	if (s->phase == PH_CHOOSE)
 		open_dialog(s);
 	return RS_KEY_HANDLED;
@@ -382,6 +407,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	    width = s->cols - 4;
 	switch (s->phase) {
 	case PH_NO_FIRMWARE:
+	case PH_STALE:
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
 		rs_text_draw(w, y, 2, width, 6, 0, s->fw_problem);
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));
@@ -413,6 +439,7 @@ static const struct rs_key_binding keys[] = {
 	{ { KEY_UP, KEY_DOWN }, "Up/Down", "choose a card", false, key_move, choosing },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "write to this card", false, key_write, choosing },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "look again", false, key_reload, no_firmware },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", "rebuild it first", false, key_rebuild, stale },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "(waits for a card)", true, key_wait, waiting },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, rs_manager_key_next, written },
 	{ { 'c', 'C' }, "c", "check the card", false, key_check, can_check },

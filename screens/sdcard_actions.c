@@ -8,7 +8,6 @@
 
 #include "core/text_safe.h"
 #include "core/xalloc.h"
-#include "platform/identity.h"
 #include "platform/paths.h"
 #include "platform/sdwrite.h"
 
@@ -62,19 +61,15 @@ void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwin
 }
 
 char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
-			   const char *target, char *problem, size_t len)
+			   const char *target, struct rs_sdcard_id *id, char *problem,
+			   size_t len)
 {
 	struct rs_errors errs = { 0 };
 	struct rs_sdcard card = { 0 };
 	struct rs_strv remove = { 0 };
 	char line[700], *desc = NULL, *text = NULL;
-	/* The card needs root (platform/identity.h); everything else here is
-	 * the user's. */
-	if (!rs_identity_as_root_begin()) {
-		snprintf(problem, len, "Cannot write to this card: cannot switch to root.");
-		return NULL;
-	}
-	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
+	/* Opened read-only: the confirmation must not hold the card. */
+	enum rs_sd_status st = rs_sdcard_open(target, RS_SD_READ, NULL, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sdcard_check_writable(&card, &errs);
 	if (st == RS_SD_OK)
@@ -85,6 +80,7 @@ char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
 		goto out;
 	}
 	desc = rs_sdcard_describe(&card);
+	rs_sdcard_identity(&card, id);
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 	if (!f)
@@ -100,6 +96,11 @@ char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
 		free(shown);
 	}
 	fprintf(f, " Nothing else on the card changes.");
+	if (card.serial) {
+		shown = rs_text_safe(card.serial);
+		fprintf(f, " Card serial: %s.", shown);
+		free(shown);
+	}
 	if (card.mountpoint) {
 		shown = rs_text_safe(card.mountpoint);
 		fprintf(f, " It is mounted at %s; the file is written through it.", shown);
@@ -114,7 +115,6 @@ out:
 	free(desc);
 	rs_strv_free(&remove);
 	rs_sdcard_close(&card);
-	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return text;
 }
@@ -145,7 +145,8 @@ void rs_sd_written_free(struct rs_sd_written *w)
 }
 
 bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
-			bool utf8, struct rs_sd_written *out, char *problem, size_t len)
+			const struct rs_sdcard_id *id, bool utf8, struct rs_sd_written *out,
+			char *problem, size_t len)
 {
 	struct rs_errors errs = { 0 };
 	struct rs_sdcard card = { 0 };
@@ -153,11 +154,16 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 	char line[700];
 	rs_sd_written_free(out);
 	struct rs_sd_progress pr = { .fn = on_progress, .ud = &out->done };
-	if (!rs_identity_as_root_begin()) {
-		snprintf(problem, len, "Not written: cannot switch to root.");
-		return false;
+	enum rs_sd_status st = rs_sdcard_open(target, RS_SD_WRITE, NULL, &card, &errs);
+	if (st == RS_SD_OK && !rs_sdcard_is(&card, id)) {
+		char size[32];
+		rs_sd_format_size(id->size, size, sizeof(size));
+		rs_errors_add(&errs, RS_ERR_VALUE, target, 0, 0,
+			      "this is not the card you confirmed (%s%s%s); nothing was written. "
+			      "Choose the card again.",
+			      size, id->serial[0] ? ", serial " : "", id->serial);
+		st = RS_SD_CHANGED;
 	}
-	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sd_write_firmware(&card, b, fw_path, &pr, &res, &errs);
 	if (st == RS_SD_OK) {
@@ -166,7 +172,7 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 		snprintf(out->verified, sizeof(out->verified),
 			 "Verified: %s on the card matches (sha256 %.8s%s).", res.final_name, hex,
 			 utf8 ? "\u2026" : "...");
-		rs_sd_after_write_steps(b, card.mountpoint,
+		rs_sd_after_write_steps(b, card.has_mount_fd ? card.mountpoint : NULL,
 					"Press c here: the card is checked as soon as it is back "
 					"in the reader.",
 					&out->steps);
@@ -178,7 +184,6 @@ bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const cha
 	}
 	rs_sd_write_result_free(&res);
 	rs_sdcard_close(&card);
-	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return st == RS_SD_OK;
 }
@@ -191,11 +196,7 @@ enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_p
 	struct rs_sdcheck_result res;
 	char line[700];
 	enum rs_sd_verdict v = RS_SD_UNREADABLE;
-	if (!rs_identity_as_root_begin()) {
-		snprintf(msg, len, "Cannot read the card: cannot switch to root.");
-		return v;
-	}
-	enum rs_sd_status st = rs_sdcard_open(target, &card, &errs);
+	enum rs_sd_status st = rs_sdcard_open(target, RS_SD_READ, NULL, &card, &errs);
 	if (st == RS_SD_OK)
 		st = rs_sd_check(&card, b, fw_path, &res, &errs);
 	if (st != RS_SD_OK) {
@@ -212,7 +213,6 @@ enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_p
 	v = res.flashed ? RS_SD_FLASHED : RS_SD_NOT_FLASHED;
 out:
 	rs_sdcard_close(&card);
-	rs_identity_as_root_end();
 	rs_errors_clear(&errs);
 	return v;
 }

@@ -9,6 +9,7 @@
 
 #include "core/board.h"
 #include "core/fwinfo.h"
+#include "platform/sdcard.h"
 
 struct rs_sd_written {
 	char verified[160];   /* "Verified: firmware.bin on the card matches (sha256 ...)." */
@@ -24,13 +25,17 @@ enum rs_sd_verdict { RS_SD_UNREADABLE, RS_SD_NOT_FLASHED, RS_SD_FLASHED };
 void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwinfo *fw,
 			   char *problem, size_t len);
 /* The confirmation text for writing fw to target: device, size, label, the
- * file, what will be removed, warnings. NULL with problem set when the card
- * cannot be written (not FAT, write-protected, unreadable). Caller frees. */
+ * card's serial, the file, what will be removed, warnings. *id gets the card
+ * it is about. NULL with problem set when the card cannot be written (not
+ * FAT, write-protected, unreadable). Caller frees. */
 char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
-			   const char *target, char *problem, size_t len);
-/* Writes and verifies; false with problem set. */
+			   const char *target, struct rs_sdcard_id *id, char *problem,
+			   size_t len);
+/* Writes and verifies, only if the card at target is still the confirmed
+ * one (id); false with problem set. */
 bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
-			bool utf8, struct rs_sd_written *out, char *problem, size_t len);
+			const struct rs_sdcard_id *id, bool utf8, struct rs_sd_written *out,
+			char *problem, size_t len);
 void rs_sd_written_free(struct rs_sd_written *w);
 /* Reads the card after the board had it; msg gets the verdict and the
  * likely causes, or why the card could not be read. */

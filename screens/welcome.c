@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "platform/doctor.h"
+#include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -104,6 +106,32 @@ static int draw_hw(WINDOW *w, struct rs_wizard *wz, int y, int width)
 	return y;
 }
 
+#define MCU_LINES 3
+
+/* What the last Klipper start says about each MCU (as `doctor`), and the
+ * one key that fixes it. Nothing when there is no usable klippy.log. */
+static int draw_doctor(WINDOW *w, struct rs_wizard *wz, int y, int width)
+{
+	char line[600];
+	size_t i = 0;
+	for (; i < MCU_LINES && rs_wizard_doctor_line(wz, i, line, sizeof(line)); i++) {
+		bool ok = wz->doctor->entries[i].judged.verdict == RS_DOC_CURRENT;
+		field_in(w, y++, width, i ? "" : "Firmware", line, ok ? RS_STYLE_NORMAL : RS_STYLE_WARN);
+	}
+	if (i == MCU_LINES && rs_wizard_doctor_line(wz, i, line, sizeof(line)))
+		field(w, y++, width, "", "and more ('ratos-setup doctor' lists them)");
+	if (wz->fix_board) {
+		snprintf(line, sizeof(line), rs_board_uses_sdcard(wz->fix_board)
+					     ? "f: new firmware onto the %s's SD card"
+					     : "f: build new firmware for the %s",
+			 wz->fix_board->name);
+		wattron(w, rs_tui_style(RS_STYLE_TITLE));
+		rs_tui_put(w, y++, 12, width - 10, line);
+		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	}
+	return y;
+}
+
 static void layout(void *st, void *ctx, int rows, int cols)
 {
 	(void)ctx;
@@ -133,6 +161,7 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	if (wz->started) {
 		field(w, y++, width, "Klipper", line);
 		y = draw_hw(w, wz, y, width);
+		y = draw_doctor(w, wz, y, width);
 	}
 	size_t rejected = wz->cat->errors.count;
 	snprintf(line, sizeof(line), "%zu boards and %zu drivers loaded%s", wz->cat->board_count,
@@ -142,8 +171,12 @@ static void draw(void *st, void *ctx, WINDOW *w)
 
 	/* Reserve the bottom for the resume question and any state problem. */
 	int bottom = s->rows - 1;
+	const char *changed = wz->resume_offered && wz->resume_planned &&
+					      wz->resume_plan.changed[0]
+				      ? wz->resume_plan.changed
+				      : NULL;
 	if (wz->resume_offered)
-		bottom -= 3;
+		bottom -= 3 + (changed ? rs_text_lines(changed, width) : 0);
 	if (wz->state_problem[0])
 		bottom -= rs_text_lines(wz->state_problem, width) + 1;
 	int room = bottom - y;
@@ -172,9 +205,20 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		const struct rs_board *b = rs_catalog_find(wz->cat, wz->saved.board);
 		snprintf(line, sizeof(line), "Saved from an earlier run: %s, at \"%s\".",
 			 b ? b->name : wz->saved.board, step_title(wz->saved.step));
-		rs_tui_put(w, y, 2, width, line);
+		rs_tui_put(w, y++, 2, width, line);
+		if (changed) {
+			/* What no longer holds, and so where the run picks up. */
+			wattron(w, rs_tui_style(RS_STYLE_WARN));
+			y += rs_text_draw(w, y, 2, width, 4, 0, changed);
+			wattroff(w, rs_tui_style(RS_STYLE_WARN));
+		}
+		const char *at = wz->resume_planned ? rs_step_id(wz->resume_plan.step) : NULL;
+		if (at && strcmp(at, wz->saved.step) != 0)
+			snprintf(line, sizeof(line), "Resume at \"%s\"? [Y/n]", step_title(at));
+		else
+			snprintf(line, sizeof(line), "Resume where you left off? [Y/n]");
 		wattron(w, rs_tui_style(RS_STYLE_TITLE));
-		rs_tui_put(w, y + 1, 2, width, "Resume where you left off? [Y/n]");
+		rs_tui_put(w, y, 2, width, line);
 		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
 	}
 }
@@ -215,6 +259,19 @@ static enum rs_key_result key_start_over(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
+static bool can_fix(void *st, void *ctx)
+{
+	(void)st;
+	return ((struct rs_wizard *)ctx)->fix_board != NULL;
+}
+
+static enum rs_key_result key_fix(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	return rs_wizard_fix_it(ctx);
+}
+
 static enum rs_key_result key_scroll(void *st, void *ctx, int key)
 {
 	struct welcome *s = st;
@@ -227,6 +284,7 @@ static const struct rs_key_binding keys[] = {
 	{ { '\n', '\r', KEY_ENTER, 'y', 'Y' }, "Enter", "resume", false, key_resume,
 	  resume_offered },
 	{ { 'n', 'N' }, "n", "start over", false, key_start_over, resume_offered },
+	{ { 'f', 'F' }, "f", "fix it", false, key_fix, can_fix },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "start", false, key_start, not_resuming },
 	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "scroll", true, key_scroll, NULL },
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
@@ -241,7 +299,10 @@ const struct rs_screen_ops rs_screen_welcome = {
 		"many boards "
 		"the board data describes, and any board file that was rejected (as "
 		"file:line:col). When an earlier run was left unfinished, Enter resumes it and "
-		"n starts over.",
+		"n starts over. After a Klipper update it shows, per MCU, what the last Klipper "
+		"start said (as 'ratos-setup doctor'); when a board needs new firmware, f goes "
+		"straight to its build and, for SD-card boards, on to the card, past the hardware "
+		"steps already confirmed for it.",
 	.is_step = false,
 	.state_size = sizeof(struct welcome),
 	.keys = keys,

@@ -6,10 +6,13 @@
 #include <stdbool.h>
 
 #include "core/catalog.h"
+#include "core/wizard_resume.h"
 #include "core/wizard_state.h"
 #include "platform/klipper_tree.h"
 #include "screens/hw.h"
 #include "tui/screen.h"
+
+struct rs_doctor_report;
 
 struct rs_wizard {
 	const struct rs_catalog *cat;
@@ -33,6 +36,17 @@ struct rs_wizard {
 	 * would change nothing. */
 	char *last_saved;
 	struct rs_wizard_hw hw; /* what is plugged in (screens/hw.h) */
+	/* The saved run re-validated (screens/update.h), once the tree was
+	 * looked at: where it resumes and what changed. */
+	struct rs_resume_plan resume_plan;
+	bool resume_planned;
+	/* The firmware step builds at once, then moves on by itself. */
+	bool build_request;
+	enum rs_key_result request; /* taken by the manager; IGNORED: none */
+	/* What `doctor` says after the last Klipper start (screens/update.h),
+	 * NULL until looked at; the board "fix it" leads to, or NULL. */
+	struct rs_doctor_report *doctor;
+	const struct rs_board *fix_board;
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w);

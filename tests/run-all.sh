@@ -36,9 +36,11 @@ cmake -S . -B build-ci-fuzz -DCMAKE_C_COMPILER=clang -DRS_FUZZ=ON
 cmake --build build-ci-fuzz -j"$JOBS"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-mkdir "$corpus/loader" "$corpus/fwinfo"
+mkdir "$corpus/loader" "$corpus/fwinfo" "$corpus/klog"
 build-ci-fuzz/tests/fuzz/fuzz_loader -max_total_time="$FUZZ_SECONDS" -max_len=16384 \
 	-print_final_stats=1 "$corpus/loader" boards tests/data/boards 2>&1 | tail -n 4
 build-ci-fuzz/tests/fuzz/fuzz_fwinfo -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
 	-print_final_stats=1 "$corpus/fwinfo" 2>&1 | tail -n 4
+build-ci-fuzz/tests/fuzz/fuzz_klippy_log -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
+	-print_final_stats=1 "$corpus/klog" tests/update/data/logs 2>&1 | tail -n 4
 echo "fuzz: no crash"

@@ -429,6 +429,13 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 			handle_key(&m, key);
 			dirty = true;
 		}
+		enum rs_key_result req = cfg->take_request && !m.done && m.overlay == OVERLAY_NONE
+						 ? cfg->take_request(cfg->ctx)
+						 : RS_KEY_IGNORED;
+		if (req != RS_KEY_IGNORED) {
+			apply_result(&m, req);
+			dirty = true;
+		}
 	}
 	if (ops(&m, m.cur)->leave)
 		ops(&m, m.cur)->leave(m.states[m.cur], cfg->ctx);

@@ -21,6 +21,10 @@ struct rs_manager_config {
 	void (*on_step)(void *ctx, const char *screen_id);
 	/* Where RS_KEY_JUMP goes. */
 	const char *(*jump_target)(void *ctx);
+	/* A move the model asks for by itself (a build that was started to be
+	 * followed by the next step has finished): asked after every key and
+	 * tick; RS_KEY_IGNORED when there is none. NULL: never. */
+	enum rs_key_result (*take_request)(void *ctx);
 };
 
 enum rs_manager_end {

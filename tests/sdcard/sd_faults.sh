@@ -24,7 +24,9 @@ expect 1 rs sdcard write --board $B429 --device "$T/full.img" --file "$T/fwbig.b
 json_ok "$T/out"
 grep_out '"error":"card-full"'
 grep_out 'full'
-[ "$(listing "$T/full.img")" = "filler.dat " ] || fail "full card holds: $(listing "$T/full.img")"
+# The old files are left as they were: nothing is removed before the new
+# firmware is on the card and verified.
+[ "$(listing "$T/full.img")" = "FIRMWARE.CUR filler.dat " ] || fail "full card holds: $(listing "$T/full.img")"
 fsck_ok "$T/full.img"
 
 # Corrupted read-back: this mtype flips the first byte of what it reads.
@@ -40,7 +42,23 @@ PATH="$T/bin:$PATH" expect 1 rs sdcard write --board $B429 --device "$T/bad.img"
 grep_err "differs"
 [ -z "$(listing "$T/bad.img")" ] || fail "a corrupt copy was left: $(listing "$T/bad.img")"
 fsck_ok "$T/bad.img"
-rm "$T/bin/mtype"
+# ... and when the bad copy cannot even be removed (mdel fails too): the old
+# firmware.bin stays as it was, the copy only under the temporary name, and
+# the message says so.
+cat >"$T/bin/mdel" <<EOS
+#!/bin/sh
+echo "mdel: Input/output error" >&2
+exit 1
+EOS
+chmod +x "$T/bin/mdel"
+fat32 "$T/bad2.img"
+mcopy -i "$T/bad2.img" "$T/fw429b.bin" ::/firmware.bin || fail mcopy
+PATH="$T/bin:$PATH" expect 1 rs sdcard write --board $B429 --device "$T/bad2.img" --file "$T/fw429.bin" --yes
+grep_err "differs"
+grep_err "stays as fwtmp.bin"
+same_on_card "$T/bad2.img" firmware.bin "$T/fw429b.bin"
+fsck_ok "$T/bad2.img"
+rm "$T/bin/mtype" "$T/bin/mdel"
 
 # The card vanishes mid-write: this mcopy removes the image before copying.
 real_mcopy=$(command -v mcopy)

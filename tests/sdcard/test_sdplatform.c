@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,9 @@ static void test_write_through_mount(void **state)
 	struct rs_sdcard c = { 0 };
 	c.path = path_in("card", "");
 	c.mountpoint = rs_xasprintf("%s/card", dir);
+	c.mount_fd = open(c.mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(c.mount_fd >= 0);
+	c.has_mount_fd = true;
 	c.kind = RS_SD_PARTITION;
 	c.fs.kind = RS_FS_FAT32;
 	struct rs_errors errs = { 0 };
@@ -197,6 +201,7 @@ static void test_write_through_mount(void **state)
 	rs_errors_clear(&errs);
 	free(a);
 	free(b);
+	close(c.mount_fd);
 	free(c.path);
 	free(c.mountpoint);
 	free(fw);
@@ -220,14 +225,32 @@ static void test_runner(void **state)
 	assert_string_equal(o.err, "oops\n");
 	rs_mtools_out_free(&o);
 
+	/* The caller's mtools configuration never reaches the child: not
+	 * MTOOLSRC, not any MTOOLS_* variable, not ~/.mtoolsrc through HOME. */
+	setenv("MTOOLSRC", "/tmp/evil.mtoolsrc", 1);
+	setenv("MTOOLS_NO_VFAT", "1", 1);
+	setenv("MTOOLS_SKIP_CHECK", "0", 1);
+	setenv("HOME", dir, 1);
+	const char *cfg[] = { "sh", "-c", "env | grep -E '^(MTOOLS|HOME=)' | sort", NULL };
+	rs_mtools_run(cfg, 1000, &o);
+	assert_int_equal(o.status, 0);
+	assert_string_equal((char *)o.out, "HOME=/nonexistent\nMTOOLS_SKIP_CHECK=1\n");
+	rs_mtools_out_free(&o);
+	unsetenv("MTOOLSRC");
+	unsetenv("MTOOLS_NO_VFAT");
+
 	/* Output beyond the cap is a failure, not a silently short read. */
 	const char *big[] = { "head", "-c", "5000", "/dev/zero", NULL };
 	rs_mtools_run(big, 100, &o);
 	assert_int_equal(o.status, -1);
 	rs_mtools_out_free(&o);
 
-	char *spec = rs_mtools_image_spec("/dev/sda", 1048576);
-	assert_string_equal(spec, "/dev/sda@@1048576");
+	/* The card goes to mtools only as an open file: nothing a user typed. */
+	char *spec = rs_mtools_image_spec(7, 1048576);
+	assert_string_equal(spec, "/dev/fd/7@@1048576");
+	free(spec);
+	spec = rs_mtools_image_spec(7, 0);
+	assert_string_equal(spec, "/dev/fd/7");
 	free(spec);
 }
 

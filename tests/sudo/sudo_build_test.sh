@@ -134,15 +134,30 @@ as_user build test-f446 --klipper "$K" --force
 check user-force-after-sudo test $? -eq 0
 has user-force-after-sudo "$T/out" "Built $H/$FWB/firmware-test-f446.bin"
 
-# ... and root writes it to a card only root may open (an image here).
+# ... and the card: root opens block devices only. An image file is the
+# user's: written when the user may write it, refused when only root may
+# (a name the user gives must not make root write a root file), and a link
+# to a root file is never formatted.
 if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
 	truncate -s 64M "$T/card.img"
 	mkfs.fat -F 32 "$T/card.img" >/dev/null
-	chmod 600 "$T/card.img"
+	chown "$UID_:$GID_" "$T/card.img"
 	MTOOLS_SKIP_CHECK=1 as_sudo sdcard write --board test-f446 --device "$T/card.img" --yes
 	check sudo-card-write test $? -eq 0
 	has sudo-card-write "$T/out" "read it back: identical"
-	check sudo-card-owner test "$(stat -c %u "$T/card.img")" = 0
+	check sudo-card-owner test "$(stat -c %u "$T/card.img")" = "$UID_"
+	cp "$T/card.img" "$T/root-card.img"
+	chown 0:0 "$T/root-card.img"
+	chmod 600 "$T/root-card.img"
+	sum=$(sha256sum <"$T/root-card.img")
+	MTOOLS_SKIP_CHECK=1 as_sudo sdcard write --board test-f446 --device "$T/root-card.img" --yes
+	check sudo-root-image-refused test $? -ne 0
+	has sudo-root-image-refused "$T/err" "root opens only block devices"
+	check sudo-root-image-unchanged test "$(sha256sum <"$T/root-card.img")" = "$sum"
+	ln -s "$T/root-card.img" "$H/card-link.img"
+	MTOOLS_SKIP_CHECK=1 as_sudo sdcard format --device "$H/card-link.img" --confirm "$H/card-link.img"
+	check sudo-link-format-refused test $? -ne 0
+	check sudo-link-format-unchanged test "$(sha256sum <"$T/root-card.img")" = "$sum"
 fi
 
 # --- out/ planted as a symlink to a root-owned folder: never walked ----------

@@ -126,6 +126,7 @@ static bool expect_dialog(struct vt *t)
 	EXPECT("/dev/sdf1 (66.1 MB FAT32 \"RATOS\") will get firmware.bin");
 	EXPECT("(44528 bytes, stm32f429xx, v0.13.0-730-g84104bbbd).");
 	EXPECT("FIRMWARE.CUR will be removed. Nothing else on the card");
+	EXPECT("Generic_STORAGE_DEVICE_000000000819-0:0."); /* the card's serial */
 	EXPECT("Left/Right No / Yes Enter answer Esc No");
 	EXPECT("[ No ] [ Yes, write ]");
 	show(t, "confirm");
@@ -144,7 +145,8 @@ static bool write_and_check(struct vt *t)
 	snprintf(want, sizeof(want), "Verified: firmware.bin on the card matches (sha256 %s",
 		 sha_prefix);
 	EXPECT(want);
-	EXPECT("Done: removed FIRMWARE.CUR, copied to fwtmp.bin, renamed to firmware.bin");
+	EXPECT("Done: copied to fwtmp.bin, read fwtmp.bin back, renamed to firmware.bin,");
+	EXPECT("removed FIRMWARE.CUR");
 	EXPECT("It is safe to remove the card from the reader now.");
 	EXPECT("Unplug the USB cable between the Pi and the board");
 	EXPECT("Press c here");
@@ -315,9 +317,22 @@ static bool scenario_hotplug(struct vt *t)
 	EXPECT("The card was taken out before anything was written.");
 	GONE("Write firmware?");
 
-	/* Back in, written; then the card goes into the board and comes back. */
+	/* Back in; while the dialog asks, another card takes its place in the
+	 * same reader without an event reaching the screen: Yes writes nothing,
+	 * because this is not the card that was confirmed. */
 	CHECK(add("reader-sdf") && put_card_in_node(), "plug in a third time");
 	EXPECT("Card found: /dev/sdf1.");
+	vt_key(t, VTERM_KEY_ENTER);
+	CHECK(expect_dialog(t), "dialog");
+	umockdev_testbed_set_property(tb, SDF, "ID_SERIAL", "Other_CARD_4711");
+	vt_key(t, VTERM_KEY_RIGHT);
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("this is not the card you confirmed");
+	show(t, "another card");
+	CHECK(!card_has("firmware.bin") && card_has("FIRMWARE.CUR"), "the other card is untouched");
+	umockdev_testbed_set_property(tb, SDF, "ID_SERIAL", "Generic_STORAGE_DEVICE_000000000819-0:0");
+
+	/* Written; then the card goes into the board and comes back. */
 	CHECK(write_and_check(t), "write");
 	media(false);
 	EXPECT("Card taken out. Follow the steps below");
