@@ -95,8 +95,8 @@ static bool spawn(struct vt *t, const char *klipper)
 		argv[3] = "--klipper";
 		argv[4] = (char *)klipper;
 	}
-	char *e[] = { env[0], env[1], env[2], env[3], env[4], "LC_ALL=C.UTF-8", "NO_COLOR=",
-		      NULL };
+	char *e[] = { env[0], env[1], env[2], env[3], env[4], env[5], "LC_ALL=C.UTF-8",
+		      "NO_COLOR=", NULL };
 	return vt_spawn(t, 24, 80, argv, e);
 }
 
@@ -302,7 +302,11 @@ int main(int argc, char **argv)
 	snprintf(env[2], sizeof(env[2]), "XDG_CACHE_HOME=%s/cache", tmp);
 	snprintf(env[3], sizeof(env[3]), "PATH=%s:%s", fake_bin, path ? path : "/usr/bin:/bin");
 	snprintf(env[4], sizeof(env[4]), "TERM=%s", term);
+	/* As root, children get this PATH (platform/child_env.h). */
+	snprintf(env[5], sizeof(env[5]), "RATOS_SETUP_ROOT_PATH=%s:%s", fake_bin,
+		 path ? path : "/usr/bin:/bin");
 	setenv("PATH", env[3] + 5, 1); /* the CLI builds of the test use the same */
+	setenv("RATOS_SETUP_ROOT_PATH", env[3] + 5, 1);
 	setenv("HOME", tmp, 1);
 	setenv("XDG_CACHE_HOME", env[2] + 15, 1);
 

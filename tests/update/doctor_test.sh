@@ -11,6 +11,7 @@ T=$(mktemp -d /tmp/rs-doctor-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state LC_ALL=C
 export PATH=$SRC/tests/build/fake-bin:$PATH
+export RATOS_SETUP_ROOT_PATH=$PATH # as root, the children's PATH (platform/child_env.h)
 mkdir -p "$HOME"
 pass=0 fail=0
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }

@@ -11,7 +11,8 @@ command -v git >/dev/null || { echo "SKIP: git not installed"; exit 77; }
 T=$(mktemp -d /tmp/rs-hook-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state LC_ALL=C
-export PATH=$SRC/tests/build/fake-bin:$PATH FAKE_KLIPPER_MARKER=$T/marker
+export PATH=$SRC/tests/build/fake-bin:$PATH
+export RATOS_SETUP_ROOT_PATH=$PATH FAKE_KLIPPER_MARKER=$T/marker # as root, the children's PATH (platform/child_env.h)
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.invalid GIT_COMMITTER_NAME=t \
 	GIT_COMMITTER_EMAIL=t@example.invalid
 mkdir -p "$HOME/printer_data/config"

@@ -14,6 +14,7 @@ T=$(mktemp -d /tmp/rs-stale-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_CACHE_HOME=$T/cache LC_ALL=C MTOOLS_SKIP_CHECK=1
 export PATH=$SRC/tests/build/fake-bin:$PATH
+export RATOS_SETUP_ROOT_PATH=$PATH # as root, the children's PATH (platform/child_env.h)
 mkdir -p "$HOME"
 BOARDS=$SRC/tests/build/data/boards
 pass=0 fail=0
