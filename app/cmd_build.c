@@ -184,6 +184,13 @@ int rs_cmd_build(struct rs_app *app, int argc, char **argv)
 	const struct rs_board *board = rs_app_board(app, board_id);
 	if (!board)
 		return RS_EXIT_USAGE;
+	/* Two builds of one board would share its work directory. */
+	char lock_name[160], lock_what[160];
+	snprintf(lock_name, sizeof(lock_name), "build-%s", board->id);
+	snprintf(lock_what, sizeof(lock_what), "build %s", board->id);
+	int lock_rc = rs_app_lock(app, lock_name, lock_what);
+	if (lock_rc != RS_EXIT_OK)
+		return lock_rc;
 
 	struct cli_ctx ctx = { .quiet = json };
 	opts.on_line = on_line;

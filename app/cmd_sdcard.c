@@ -317,19 +317,22 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 	if (rc != RS_EXIT_OK)
 		return rc < 0 ? RS_EXIT_OK : rc;
 	const char *sub = argv[1];
-	bool format = strcmp(sub, "format") == 0;
-	if (!format && strcmp(sub, "write") != 0 && strcmp(sub, "check") != 0) {
+	/* Writing and formatting take the lock; check only reads. */
+	if (strcmp(sub, "format") == 0)
+		return (rc = rs_app_lock(app, "sdcard", "sdcard format")) ? rc : cmd_format(&o);
+	if (strcmp(sub, "write") != 0 && strcmp(sub, "check") != 0) {
 		fprintf(stderr, "ratos-setup sdcard: unknown action '%s'\n", sub);
 		usage(stderr);
 		return RS_EXIT_USAGE;
 	}
-	if (!format && !o.board) {
+	if (!o.board) {
 		fprintf(stderr, "ratos-setup sdcard %s: --board ID is required ('ratos-setup boards' "
 				"lists them)\n", sub);
 		return RS_EXIT_USAGE;
 	}
 	/* Under sudo this runs as the invoking user; the card code alone
 	 * switches to root around the device (platform/identity.h). */
-	return format ? cmd_format(&o) : strcmp(sub, "write") == 0 ? cmd_write(app, &o)
-								   : cmd_check(app, &o);
+	if (strcmp(sub, "write") == 0)
+		return (rc = rs_app_lock(app, "sdcard", "sdcard write")) ? rc : cmd_write(app, &o);
+	return cmd_check(app, &o);
 }

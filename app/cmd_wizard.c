@@ -3,14 +3,18 @@
 #include <string.h>
 
 #include "app/commands.h"
+#include "app/first_boot.h"
 #include "screens/screens.h"
 
 int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 {
 	struct rs_wizard_options opts = { 0 };
+	bool first_boot = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--reset") == 0) {
 			opts.reset = true;
+		} else if (strcmp(argv[i], "--first-boot") == 0) {
+			first_boot = true;
 		} else if (strcmp(argv[i], "--klipper") == 0) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {
 				fprintf(stderr, "ratos-setup: --klipper needs a directory\n");
@@ -34,5 +38,10 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 		return RS_EXIT_FAIL;
 	}
 	opts.catalog = cat;
+	if (first_boot)
+		return rs_first_boot_run(app, &opts);
+	int rc = rs_app_lock(app, NULL, "wizard");
+	if (rc != RS_EXIT_OK)
+		return rc;
 	return rs_wizard_run(&opts);
 }

@@ -5,12 +5,14 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "platform/log.h"
 
 extern char **environ;
 
@@ -125,6 +127,9 @@ void rs_mtools_run_fds(const char *const *argv, const int *keep_fds, size_t n_ke
 		(void)w;
 		_exit(127);
 	}
+	char what[48];
+	snprintf(what, sizeof(what), "run (pid %ld)", (long)pid);
+	rs_log_argv(what, argv);
 	close(px[1]);
 	close(po[1]);
 	close(pe[1]);
@@ -154,6 +159,7 @@ void rs_mtools_run_fds(const char *const *argv, const int *keep_fds, size_t n_ke
 	int wst;
 	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 		;
+	rs_log_status(argv[0], (long)pid, wst);
 	if (exec_err) {
 		out->exec_errno = exec_err;
 	} else if (WIFEXITED(wst)) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "platform/child_env.h"
 #include "platform/identity.h"
+#include "platform/log.h"
 
 extern char **environ;
 
@@ -84,6 +86,9 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 		return false;
 	}
 	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	char what[48];
+	snprintf(what, sizeof(what), "run (pid %ld)", (long)pid);
+	rs_log_argv(what, (const char *const *)argv);
 	p->pid = pid;
 	p->fd = out[0];
 	return true;
@@ -132,6 +137,8 @@ static bool reap(struct rs_proc *p, int flags)
 	do
 		r = waitpid(p->pid, &p->status, flags);
 	while (r < 0 && errno == EINTR);
+	if (r == p->pid)
+		rs_log_status("child", (long)p->pid, p->status);
 	if (r == p->pid || (r < 0 && errno == ECHILD))
 		p->exited = true;
 	return p->exited;

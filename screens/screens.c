@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "platform/discovery.h"
+#include "platform/log.h"
 #include "platform/state_file.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
@@ -130,6 +131,7 @@ static const char *subtitle(void *ctx)
 static void on_step(void *ctx, const char *screen_id)
 {
 	struct rs_wizard *w = ctx;
+	rs_log("wizard step: %s", screen_id);
 	/* The welcome screen must not overwrite a state not yet resumed. */
 	if (w->resume_offered)
 		return;
@@ -247,6 +249,11 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	int signo = 0;
 	enum rs_manager_end end = rs_manager_run(&cfg, &signo);
 	rs_tui_done();
+	rs_log("wizard %s", end == RS_END_FINISHED ? "finished"
+			    : end == RS_END_QUIT   ? "quit"
+						   : "stopped by a signal");
+	if (opts->finished)
+		*opts->finished = end == RS_END_FINISHED;
 	if (w.started)
 		rs_wizard_hw_stop(&w);
 

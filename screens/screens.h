@@ -18,6 +18,7 @@ struct rs_wizard_options {
 	 * (with mountinfo as the mount table, NULL for the real one). */
 	struct rs_discovery *discovery;
 	const char *mountinfo;
+	bool *finished; /* when set: true once Next on the last screen ended it */
 };
 
 /* Runs the wizard on the terminal. Returns an exit code (0 done or quit,

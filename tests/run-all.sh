@@ -12,6 +12,7 @@ PACKAGES=(
 	libyaml-dev libncurses-dev libudev-dev zlib1g-dev
 	libcmocka-dev libvterm-dev umockdev libumockdev-dev
 	dosfstools mtools fdisk tmux python3 git passwd
+	man-db
 )
 if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO apt-get update
@@ -36,11 +37,25 @@ cmake -S . -B build-ci-fuzz -DCMAKE_C_COMPILER=clang -DRS_FUZZ=ON
 cmake --build build-ci-fuzz -j"$JOBS"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-mkdir "$corpus/loader" "$corpus/fwinfo" "$corpus/klog"
-build-ci-fuzz/tests/fuzz/fuzz_loader -max_total_time="$FUZZ_SECONDS" -max_len=16384 \
-	-print_final_stats=1 "$corpus/loader" boards tests/data/boards 2>&1 | tail -n 4
-build-ci-fuzz/tests/fuzz/fuzz_fwinfo -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
-	-print_final_stats=1 "$corpus/fwinfo" 2>&1 | tail -n 4
-build-ci-fuzz/tests/fuzz/fuzz_klippy_log -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
-	-print_final_stats=1 "$corpus/klog" tests/update/data/logs 2>&1 | tail -n 4
+# fuzz TARGET MAX_LEN [SEED_DIR...]: new inputs go to a scratch corpus; a crash
+# is kept in build-ci-fuzz/artifacts/TARGET/, never in the source tree. The
+# regression inputs (tests/fuzz/regressions/TARGET) are seeds too.
+fuzz() {
+	local target=$1 max_len=$2
+	shift 2
+	local artifacts=build-ci-fuzz/artifacts/$target/ log=build-ci-fuzz/$target.log
+	mkdir -p "$corpus/$target" "$artifacts"
+	if ! "build-ci-fuzz/tests/fuzz/$target" -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" \
+		-artifact_prefix="$artifacts" -print_final_stats=1 \
+		"$corpus/$target" "tests/fuzz/regressions/$target" "$@" >"$log" 2>&1; then
+		tail -n 60 "$log"
+		echo "fuzz: $target failed; the input is in $artifacts. Once fixed, keep it in" \
+			"tests/fuzz/regressions/$target/ under a name that says what it broke."
+		return 1
+	fi
+	tail -n 4 "$log"
+}
+fuzz fuzz_loader 16384 boards tests/data/boards
+fuzz fuzz_fwinfo 65536
+fuzz fuzz_klippy_log 65536 tests/update/data/logs
 echo "fuzz: no crash"

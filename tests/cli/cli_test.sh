@@ -27,6 +27,22 @@ is_json() {
 run help 0 "$BIN" --help
 has help "$TMP/out" "Commands:"
 has help "$TMP/out" "validate [PATH...]"
+# Every help text, the program's and each command's (the list is read from
+# --help, so a new command is checked too), goes to stdout, exits 0 and ends
+# with a newline, so the shell prompt starts on a line of its own.
+ends_in_newline() { [ -s "$1" ] && [ "$(tail -c 1 "$1" | wc -l)" -eq 1 ]; }
+helps=0
+for cmd in "" $(awk '/^Commands:/ { c = 1; next } c && /^$/ { exit } c { print $1 }' "$TMP/out") \
+	"sdcard write" "sdcard check" "sdcard format"; do
+	for flag in --help -h; do
+		# shellcheck disable=SC2086 # "sdcard write" is two words
+		run "help-$cmd$flag" 0 "$BIN" $cmd $flag
+		ends_in_newline "$TMP/out" && ok || bad "'ratos-setup $cmd $flag': help does not end with a newline"
+		[ -s "$TMP/err" ] && bad "'ratos-setup $cmd $flag': help went to stderr" || ok
+		helps=$((helps + 1))
+	done
+done
+[ "$helps" -ge 22 ] && ok || bad "help: only $helps help texts found"
 run version 0 "$BIN" --version
 has version "$TMP/out" "ratos-setup "
 run unknown-command 2 "$BIN" frobnicate

@@ -8,13 +8,8 @@ set -u
 BIN=$(realpath "$1") SRC=$(cd "$2" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() {
-	local name=$1; shift
-	if "$@"; then ok; else bad "$name: $*"; fi
-}
+# shellcheck source=tests/lib/checks.sh
+source "$SRC/tests/lib/checks.sh"
 export HOME=$T/home XDG_CACHE_HOME=$T/cache LC_ALL=C
 export PATH=$SRC/tests/build/fake-bin:$PATH RATOS_SETUP_ROOT_PATH=$SRC/tests/build/fake-bin:$PATH
 export FAKE_KLIPPER_MARKER=$T/marker
@@ -72,5 +67,4 @@ tamper firmware.bin fi/mware.bin
 every_board
 check tampered-card-name-ignored test "$(grep -c 'fi/mware' "$T/all")" -eq 0
 
-echo "cache tamper: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "cache tamper"

@@ -9,17 +9,8 @@ set -u
 BIN=$(realpath "$1") SRC=$(cd "$2" && pwd)
 : "${RS_TEST_USER:?run through with_test_user.sh}"
 U=$RS_TEST_USER UID_=$RS_TEST_UID GID_=$RS_TEST_GID H=$RS_TEST_HOME T=$RS_TEST_TMP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { # check NAME CONDITION...
-	local name=$1; shift
-	if "$@"; then ok; else bad "$name: $*"; fi
-}
-has() { # has NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"; sed 's/^/  | /' "$2" | head -20; fi
-}
+# shellcheck source=tests/lib/checks.sh
+source "$SRC/tests/lib/checks.sh"
 
 # Everything the user's side needs, where the user can read it.
 cp -r "$SRC/tests/build/data/boards" "$T/boards"
@@ -188,5 +179,4 @@ check sudo-ignores-cache test $? -eq 0
 has sudo-ignores-cache "$T/out" "test-f446"
 check sudo-ignores-cache-id test "$(grep -c 'zzz' "$T/out")" -eq 0
 
-echo "sudo build: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "sudo build"

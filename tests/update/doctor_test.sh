@@ -13,21 +13,8 @@ export HOME=$T/home XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state LC_ALL=C
 export PATH=$SRC/tests/build/fake-bin:$PATH
 export RATOS_SETUP_ROOT_PATH=$PATH # as root, the children's PATH (platform/child_env.h)
 mkdir -p "$HOME"
-pass=0 fail=0
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-ok() { pass=$((pass + 1)); }
-run() { # run NAME WANT_RC CMD...
-	local name=$1 want=$2; shift 2
-	"$@" </dev/null >"$T/out" 2>"$T/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "$name: exit $got, want $want"; sed 's/^/  | /' "$T/out" "$T/err" | head -30; fi
-	if grep -q "Sanitizer\|runtime error:" "$T/err"; then bad "$name: sanitizer"; cat "$T/err"; fi
-}
-has() { # has NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"; sed 's/^/  | /' "$2" | head -30; fi
-}
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name: $*"; fi; }
+# shellcheck source=tests/lib/checks.sh
+source "$SRC/tests/lib/checks.sh"
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 CFG=$D/printer_data/config/printer.cfg
 doc() { "$BIN" --boards-dir "$SRC/boards" doctor --no-devices "$@"; }
@@ -126,5 +113,4 @@ check huge-memory test "$hkib" -lt 65536
 check huge-time python3 -c "import sys; sys.exit(0 if float('$hsec') < 30 else 1)"
 rm -f "$T/huge.log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

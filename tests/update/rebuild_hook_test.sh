@@ -17,19 +17,8 @@ export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.invalid GIT_COMMITTER_NAME=t
 	GIT_COMMITTER_EMAIL=t@example.invalid
 mkdir -p "$HOME/printer_data/config"
 : >"$FAKE_KLIPPER_MARKER"
-pass=0 fail=0
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-ok() { pass=$((pass + 1)); }
-run() { # run NAME WANT_RC CMD...
-	local name=$1 want=$2; shift 2
-	"$@" </dev/null >"$T/out" 2>"$T/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "$name: exit $got, want $want"; sed 's/^/  | /' "$T/out" "$T/err" | head -30; fi
-	if grep -q "Sanitizer\|runtime error:" "$T/err"; then bad "$name: sanitizer"; cat "$T/err"; fi
-}
-has() { if grep -qF -- "$3" "$2"; then ok; else
-	bad "$1: '$3' not in $(basename "$2")"; sed 's/^/  | /' "$2" | head -20; fi; }
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name: $*"; fi; }
+# shellcheck source=tests/lib/checks.sh
+source "$SRC/tests/lib/checks.sh"
 rs() { "$BIN" --boards-dir "$SRC/tests/build/data/boards" "$@"; }
 FW=$HOME/printer_data/config/firmware_binaries
 
@@ -116,5 +105,4 @@ else
 	echo "systemd-analyze not installed: unit files not verified"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

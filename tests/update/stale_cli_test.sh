@@ -17,21 +17,8 @@ export PATH=$SRC/tests/build/fake-bin:$PATH
 export RATOS_SETUP_ROOT_PATH=$PATH # as root, the children's PATH (platform/child_env.h)
 mkdir -p "$HOME"
 BOARDS=$SRC/tests/build/data/boards
-pass=0 fail=0
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-ok() { pass=$((pass + 1)); }
-run() { # run NAME WANT_RC CMD...
-	local name=$1 want=$2; shift 2
-	"$@" </dev/null >"$T/out" 2>"$T/err"; local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "$name: exit $got, want $want"; sed 's/^/  | /' "$T/out" "$T/err" | head -20; fi
-	if grep -q "Sanitizer\|runtime error:" "$T/err"; then bad "$name: sanitizer"; cat "$T/err"; fi
-}
-has() { # has NAME FILE TEXT
-	if grep -qF -- "$3" "$2"; then ok; else
-		bad "$1: '$3' not in $(basename "$2")"; sed 's/^/  | /' "$2" | head -20; fi
-}
-check() { local name=$1; shift; if "$@"; then ok; else bad "$name: $*"; fi; }
+# shellcheck source=tests/lib/checks.sh
+source "$SRC/tests/lib/checks.sh"
 rs() { "$BIN" --boards-dir "$BOARDS" "$@"; }
 tree() { # tree DIR VERSION: a Klipper checkout at that version
 	rm -rf "$1" && cp -r "$SRC/tests/build/fake-klipper" "$1" && echo "$2" >"$1/klippy/.version"
@@ -113,5 +100,4 @@ rm -f "$FW"
 run missing 1 rs sdcard write --board test-f429 --device "$T/card.img" --yes
 if grep -q "is stale" "$T/err"; then bad "missing: called stale"; else ok; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
