@@ -117,7 +117,9 @@ static int open_once(const char *path, enum rs_sd_access access, bool *shared, b
 	int fd = rs_sd_device_open(path, access == RS_SD_READ ? base | O_RDONLY
 							      : base | O_RDWR | O_EXCL);
 	*err = fd < 0 ? errno : 0;
-	if (fd < 0 && access != RS_SD_READ && *err == EROFS) {
+	/* EACCES too: an image file without write permission is a read-only
+	 * card to us, said as such when it can at least be read. */
+	if (fd < 0 && access != RS_SD_READ && (*err == EROFS || *err == EACCES)) {
 		fd = rs_sd_device_open(path, base | O_RDONLY);
 		*ro = fd >= 0;
 	} else if (fd < 0 && access != RS_SD_READ && *err == EBUSY) {
