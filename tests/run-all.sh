@@ -42,7 +42,7 @@ fi
 
 stage fuzz || exit 0
 
-echo "== libFuzzer: board loader ${FUZZ_SECONDS}s, firmware dictionary ${FUZZ_SECONDS}s"
+echo "== libFuzzer: board loader, firmware dictionary, klippy.log/printer.cfg readers, ${FUZZ_SECONDS}s each"
 cmake -S . -B build-ci-fuzz -DCMAKE_C_COMPILER=clang -DRS_FUZZ=ON
 cmake --build build-ci-fuzz -j"$JOBS"
 corpus=$(mktemp -d)
