@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/wizard_model.h"
 #include "screens/wizard.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -26,8 +27,7 @@ static const enum rs_cable_colour choice_colour[] = { RS_CABLE_WHITE, RS_CABLE_O
 
 static bool applies(void *ctx)
 {
-	const struct rs_board *b = rs_wizard_board(ctx);
-	return !b || b->endstop_rail != RS_RAIL_NONE; /* !b: see jumpers.c */
+	return rs_model_step_applies(rs_wizard_board(ctx), RS_STEP_ENDSTOP);
 }
 
 static const char *rail_text(const struct rs_board *b)

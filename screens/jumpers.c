@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/jumper.h"
+#include "core/wizard_model.h"
 #include "screens/wizard.h"
 #include "tui/dialog.h"
 #include "tui/list.h"
@@ -46,8 +47,7 @@ static bool is_socket_row(const struct jumpers *s, int f)
  * header's "of n"; the count shrinks once the board is known. */
 static bool applies(void *ctx)
 {
-	const struct rs_board *b = rs_wizard_board(ctx);
-	return !b || (b->power_jumpers && b->driver_count > 0);
+	return rs_model_step_applies(rs_wizard_board(ctx), RS_STEP_JUMPERS);
 }
 
 /* The board's motor voltages that some driver in the catalog is rated for. */

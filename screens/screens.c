@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/wizard_model.h"
 #include "platform/discovery.h"
 #include "platform/log.h"
 #include "platform/state_file.h"
@@ -14,10 +15,10 @@
 #include "tui/manager.h"
 #include "tui/tui.h"
 
-/* The wizard, in order. Steps that do not apply to the chosen board are
- * skipped by the manager (each screen's applies()). The SD card screen goes
- * in the marked slot. */
-static const struct rs_screen_ops *const wizard_screens[] = {
+/* The wizard, in the order of the model's steps (core/wizard_model.h):
+ * steps that do not apply to the chosen board are skipped by the manager
+ * (each screen's applies() asks the model). */
+static const struct rs_screen_ops *const wizard_screens[RS_STEP_COUNT] = {
 	&rs_screen_welcome,
 	&rs_screen_board,
 	&rs_screen_jumpers,
@@ -29,65 +30,36 @@ static const struct rs_screen_ops *const wizard_screens[] = {
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w)
 {
-	return w->st.board[0] ? rs_catalog_find(w->cat, w->st.board) : NULL;
+	return rs_model_board(w->cat, &w->st);
 }
 
 const struct rs_driver *rs_wizard_driver(const struct rs_wizard *w, size_t socket)
 {
-	const struct rs_board *b = rs_wizard_board(w);
-	const char *fixed = b ? rs_jumper_integrated(b, socket) : NULL;
-	if (fixed)
-		return rs_catalog_find_driver(w->cat, fixed);
-	if (socket >= RS_MAX_SOCKETS || !w->st.drivers[socket][0])
-		return NULL;
-	return rs_catalog_find_driver(w->cat, w->st.drivers[socket]);
+	return rs_model_driver(w->cat, &w->st, socket);
 }
 
 void rs_wizard_recommend_jumpers(struct rs_wizard *w)
 {
-	for (size_t i = 0; i < w->st.socket_count; i++)
-		w->st.jumpers[i] =
-			rs_jumper_recommend(rs_wizard_driver(w, i), w->st.main_v, w->st.motor_v);
+	rs_model_recommend_jumpers(w->cat, &w->st);
 }
 
 void rs_wizard_choose_board(struct rs_wizard *w, const struct rs_board *b)
 {
-	if (strcmp(w->st.board, b->id) == 0)
-		return;
-	snprintf(w->st.board, sizeof(w->st.board), "%s", b->id);
-	rs_wizard_state_clear_board(&w->st);
-	w->st.socket_count = b->driver_count < RS_MAX_SOCKETS ? b->driver_count : RS_MAX_SOCKETS;
-	w->st.main_v = 24;
-	w->st.motor_v = 0;
-	for (size_t i = 0; i < w->st.socket_count; i++) {
-		const char *fixed = rs_jumper_integrated(b, i);
-		snprintf(w->st.drivers[i], sizeof(w->st.drivers[i]), "%s", fixed ? fixed : "");
-	}
-	rs_wizard_recommend_jumpers(w);
+	rs_model_choose_board(w->cat, &w->st, b);
 }
 
-/* A saved state is only trusted as far as the current data allows: an
- * unknown board or driver starts that part over. */
+/* The saved choices as far as the current data allows (core/wizard_model.h),
+ * then where the run goes on (core/wizard_resume.h). */
 void rs_wizard_resume(struct rs_wizard *w)
 {
-	w->st = w->saved;
 	w->resume_offered = false;
-	const struct rs_board *b = rs_wizard_board(w);
-	if (!b) {
-		rs_wizard_state_init(&w->st);
+	if (rs_model_revalidate(w->cat, &w->saved, &w->st) == RS_MODEL_BOARD_GONE) {
 		snprintf(w->state_problem, sizeof(w->state_problem),
 			 "The saved board '%s' is not known any more; choose the board again.",
 			 w->saved.board);
 		w->jump_to = "board";
 		return;
 	}
-	if (w->st.socket_count != b->driver_count) {
-		w->st.board[0] = '\0';
-		rs_wizard_choose_board(w, b);
-	}
-	for (size_t i = 0; i < w->st.socket_count; i++)
-		if (w->st.drivers[i][0] && !rs_catalog_find_driver(w->cat, w->st.drivers[i]))
-			w->st.drivers[i][0] = '\0';
 	w->jump_to = w->saved.step;
 	if (!w->resume_planned) {
 		/* Resumed before the tree was looked at (a quick key). */
@@ -112,14 +84,8 @@ void rs_wizard_start_over(struct rs_wizard *w)
 
 const char *rs_wizard_next_title(struct rs_wizard *w, const char *screen_id)
 {
-	size_t n = sizeof(wizard_screens) / sizeof(wizard_screens[0]);
-	size_t i = 0;
-	while (i < n && strcmp(wizard_screens[i]->id, screen_id) != 0)
-		i++;
-	for (i++; i < n; i++)
-		if (!wizard_screens[i]->applies || wizard_screens[i]->applies(w))
-			return wizard_screens[i]->title;
-	return NULL;
+	enum rs_step next = rs_model_next_step(rs_wizard_board(w), rs_step_from_id(screen_id));
+	return next < RS_STEP_COUNT ? wizard_screens[next]->title : NULL;
 }
 
 static const char *subtitle(void *ctx)
@@ -215,6 +181,9 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 			       .preselect_id = opts->preselect_id,
 			       .connected_id = opts->connected_id,
 			       .klipper_dir = opts->klipper_dir };
+	for (size_t i = 0; i < RS_STEP_COUNT; i++)
+		if (strcmp(wizard_screens[i]->id, rs_step_id((enum rs_step)i)) != 0)
+			abort(); /* the screens are out of step with the model */
 	rs_wizard_state_init(&w.st);
 	w.state_path = rs_state_file_path();
 	load_saved(&w, opts->reset);

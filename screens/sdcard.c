@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/wizard_model.h"
 #include "core/xalloc.h"
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
@@ -66,8 +67,7 @@ static void say(struct sd_screen *s, enum rs_style style, const char *fmt, ...)
 
 static bool applies(void *ctx)
 {
-	const struct rs_board *b = rs_wizard_board(ctx);
-	return !b || rs_board_uses_sdcard(b);
+	return rs_model_step_applies(rs_wizard_board(ctx), RS_STEP_SDCARD);
 }
 
 static void load_firmware(struct sd_screen *s)
