@@ -313,11 +313,12 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	rs_list_draw(&s->list, w, 1, draw_row);
 }
 
-static enum rs_key_result key_move(void *st, void *ctx, int key)
+static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct board_screen *s = st;
-	if (!rs_list_key(&s->list, key))
+	if (!rs_list_key(&s->list, req))
 		return RS_KEY_IGNORED;
 	stop_panel_timer(s);
 	if (current(s) != s->shown)
@@ -327,9 +328,10 @@ static enum rs_key_result key_move(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_choose(void *st, void *ctx, int key)
+static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, int ch)
 {
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct board_screen *s = st;
 	const struct rs_board *b = current(s);
 	if (!b)
@@ -338,10 +340,13 @@ static enum rs_key_result key_choose(void *st, void *ctx, int key)
 	return RS_KEY_NEXT;
 }
 
-static bool filtering(void *st, void *ctx)
+/* What the screen is doing now (its rows' when). */
+enum { MODE_FILTERING = 1u << 0 };
+
+static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
-	return ((struct board_screen *)st)->filter[0] != '\0';
+	return ((const struct board_screen *)st)->filter[0] ? MODE_FILTERING : 0;
 }
 
 static void set_filter(struct board_screen *s, const char *f)
@@ -354,18 +359,20 @@ static void set_filter(struct board_screen *s, const char *f)
 	rebuild(s, cur ? cur->id : NULL);
 }
 
-static enum rs_key_result key_clear(void *st, void *ctx, int key)
+static enum rs_key_result key_clear(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	set_filter(st, "");
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_backspace(void *st, void *ctx, int key)
+static enum rs_key_result key_backspace(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct board_screen *s = st;
 	char f[FILTER_MAX + 1];
 	snprintf(f, sizeof(f), "%s", s->filter);
@@ -379,9 +386,10 @@ static enum rs_key_result key_backspace(void *st, void *ctx, int key)
 /* Typing filters. While the filter is empty, '?' and 'q' keep their global
  * meaning (no board name starts with them); once typing started every
  * printable key is text. */
-static enum rs_key_result on_key(void *st, void *ctx, int key)
+static enum rs_key_result key_type(void *st, void *ctx, enum rs_request req, int key)
 {
 	(void)ctx;
+	(void)req;
 	struct board_screen *s = st;
 	if (key < 0x20 || key > 0x7e)
 		return RS_KEY_IGNORED;
@@ -399,14 +407,14 @@ static enum rs_key_result on_key(void *st, void *ctx, int key)
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { KEY_UP, KEY_DOWN }, "Up/Down", "move", false, key_move, NULL },
-	{ { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "PgUp/PgDn/Home/End", "move faster", true,
-	  key_move, NULL },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "choose", false, key_choose, NULL },
-	{ { 0 }, "type", "filter", false, NULL, NULL },
-	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", "edit filter", true, key_backspace, filtering },
-	{ { 27 }, "Esc", "clear filter", false, key_clear, filtering },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "move", false, key_move, 0 },
+	{ { RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN, RS_REQ_HOME, RS_REQ_END }, "PgUp/PgDn/Home/End",
+	  "move faster", true, key_move, 0 },
+	{ { RS_REQ_ACCEPT }, "Enter", "choose", false, key_choose, 0 },
+	{ { RS_REQ_TYPE }, "type", "filter", false, key_type, 0 },
+	{ { RS_REQ_ERASE }, "Backspace", "edit filter", true, key_backspace, MODE_FILTERING },
+	{ { RS_REQ_CANCEL }, "Esc", "clear filter", false, key_clear, MODE_FILTERING },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_board = {
@@ -425,5 +433,5 @@ const struct rs_screen_ops rs_screen_board = {
 	.leave = leave,
 	.layout = layout,
 	.draw = draw,
-	.on_key = on_key,
+	.mode = mode,
 };

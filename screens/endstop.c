@@ -118,30 +118,33 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	}
 }
 
-static enum rs_key_result key_choose(void *st, void *ctx, int key)
+static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, int ch)
 {
+	(void)ch;
 	struct endstop *s = st;
 	struct rs_wizard *w = ctx;
-	int d = (key == KEY_UP || key == 'k') ? -1 : 1;
+	int d = req == RS_REQ_UP ? -1 : 1;
 	if (s->choice + d >= 0 && s->choice + d < 3)
 		s->choice += d;
 	w->st.cable = choice_colour[s->choice];
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_yes_no(void *st, void *ctx, int key)
+static enum rs_key_result key_yes_no(void *st, void *ctx, enum rs_request req, int ch)
 {
+	(void)ch;
 	struct endstop *s = st;
 	struct rs_wizard *w = ctx;
-	s->typed = (key == 'y' || key == 'Y') ? 'y' : 'n';
+	s->typed = req == RS_REQ_YES ? 'y' : 'n';
 	s->refused = false;
 	w->st.endstop_ack = false; /* only Enter after a typed y confirms */
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_enter(void *st, void *ctx, int key)
+static enum rs_key_result key_enter(void *st, void *ctx, enum rs_request req, int ch)
 {
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct endstop *s = st;
 	struct rs_wizard *w = ctx;
 	w->st.cable = choice_colour[s->choice];
@@ -153,9 +156,10 @@ static enum rs_key_result key_enter(void *st, void *ctx, int key)
 	return RS_KEY_NEXT;
 }
 
-static enum rs_key_result key_erase(void *st, void *ctx, int key)
+static enum rs_key_result key_erase(void *st, void *ctx, enum rs_request req, int ch)
 {
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct endstop *s = st;
 	s->typed = 0;
 	((struct rs_wizard *)ctx)->st.endstop_ack = false;
@@ -163,11 +167,11 @@ static enum rs_key_result key_erase(void *st, void *ctx, int key)
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "colour", false, key_choose, NULL },
-	{ { 'y', 'Y', 'n', 'N' }, "y", "I have checked", false, key_yes_no, NULL },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "continue after y", false, key_enter, NULL },
-	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", "erase answer", true, key_erase, NULL },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "colour", false, key_choose, 0 },
+	{ { RS_REQ_YES, RS_REQ_NO }, "y", "I have checked", false, key_yes_no, 0 },
+	{ { RS_REQ_ACCEPT }, "Enter", "continue after y", false, key_enter, 0 },
+	{ { RS_REQ_ERASE }, "Backspace", "erase answer", true, key_erase, 0 },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_endstop = {

@@ -240,85 +240,62 @@ static bool on_event(void *st, void *ctx, const struct rs_event *ev)
 
 /* ---- keys ---------------------------------------------------------------- */
 
-static bool asking(void *st, void *ctx) { (void)ctx; return ((struct fwscreen *)st)->ask != ASK_NONE; }
-static bool not_asking(struct fwscreen *s) { return s->ask == ASK_NONE; }
+/* What the screen is doing now, for its rows' when. While the question is
+ * open it is the only mode. */
+enum {
+	MODE_ASKING = 1u << 0,
+	MODE_READY = 1u << 1,    /* not built: Enter builds */
+	MODE_OK = 1u << 2,       /* built or up to date: Enter goes on, r rebuilds */
+	MODE_LOCKED = 1u << 3,   /* neither: Enter says why it waits */
+	MODE_RETRY = 1u << 4,    /* failed or cancelled */
+	MODE_BUILDING = 1u << 5,
+	MODE_HAS_LOG = 1u << 6,
+	MODE_SCROLLS = 1u << 7,  /* a log or result panel to scroll */
+};
 
-static bool can_build(void *st, void *ctx)
+static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && s->phase == PH_READY;
+	const struct fwscreen *s = st;
+	if (s->ask != ASK_NONE)
+		return MODE_ASKING;
+	unsigned m = s->phase == PH_READY ? MODE_READY
+		     : s->phase == PH_OK  ? MODE_OK
+					  : MODE_LOCKED;
+	if (s->phase == PH_FAILED || s->phase == PH_CANCELLED)
+		m |= MODE_RETRY;
+	if (s->phase == PH_BUILDING)
+		m |= MODE_BUILDING;
+	if (s->phase == PH_BUILDING || rs_logview_count(&s->run.log) > 0)
+		m |= MODE_HAS_LOG;
+	if (s->show_log || s->panel)
+		m |= MODE_SCROLLS;
+	return m;
 }
 
-static bool can_next(void *st, void *ctx)
+static enum rs_key_result key_build(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && s->phase == PH_OK;
-}
-
-static bool locked(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && s->phase != PH_OK && s->phase != PH_READY;
-}
-
-static bool can_retry(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && (s->phase == PH_FAILED || s->phase == PH_CANCELLED);
-}
-
-static bool can_rebuild(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && s->phase == PH_OK;
-}
-
-static bool building(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && s->phase == PH_BUILDING;
-}
-
-static bool has_log(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && (s->phase == PH_BUILDING || rs_logview_count(&s->run.log) > 0);
-}
-
-static bool can_scroll(void *st, void *ctx)
-{
-	(void)ctx;
-	struct fwscreen *s = st;
-	return not_asking(s) && (s->show_log || s->panel);
-}
-
-static enum rs_key_result key_build(void *st, void *ctx, int key)
-{
-	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	start(st, false, false);
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_rebuild(void *st, void *ctx, int key)
+static enum rs_key_result key_rebuild(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	start(st, false, true);
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_locked(void *st, void *ctx, int key)
+static enum rs_key_result key_locked(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct fwscreen *s = st;
 	if (s->phase == PH_PROBING) {
 		/* The check takes milliseconds; build right after it if needed. */
@@ -332,10 +309,11 @@ static enum rs_key_result key_locked(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_log(void *st, void *ctx, int key)
+static enum rs_key_result key_log(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct fwscreen *s = st;
 	s->notice = NULL;
 	s->show_log = !s->show_log;
@@ -343,17 +321,18 @@ static enum rs_key_result key_log(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct fwscreen *s = st;
 	s->notice = NULL;
 	if (!s->show_log || (s->phase != PH_BUILDING && !rs_logview_count(&s->run.log))) {
 		int total = s->panel ? rs_text_lines(s->panel, s->cols - 4) : 0;
-		return rs_pager_key(&s->pager, key, total, panel_height(s)) ? RS_KEY_HANDLED
+		return rs_pager_key(&s->pager, req, total, panel_height(s)) ? RS_KEY_HANDLED
 									     : RS_KEY_IGNORED;
 	}
-	return rs_logview_key(&s->run.log, key, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_logview_key(&s->run.log, req, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static enum rs_key_result ask(struct fwscreen *s, enum ask what)
@@ -373,21 +352,25 @@ static enum rs_key_result ask(struct fwscreen *s, enum ask what)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_cancel(void *st, void *ctx, int key)
+static enum rs_key_result key_cancel(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct fwscreen *s = st;
 	s->notice = NULL;
-	return ask(s, key == 27 ? ASK_BACK : key == 'q' || key == 'Q' ? ASK_QUIT : ASK_CANCEL);
+	return ask(s, req == RS_REQ_CANCEL ? ASK_BACK : req == RS_REQ_QUIT ? ASK_QUIT : ASK_CANCEL);
 }
 
-static enum rs_key_result key_answer(void *st, void *ctx, int key)
+/* While the question is open it takes its answers and swallows the global
+ * keys (no help, no second question on top). */
+static enum rs_key_result key_answer(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct fwscreen *s = st;
 	s->notice = NULL;
-	enum rs_dialog_result r = rs_dialog_key(&s->dialog, key);
-	if (r == RS_DIALOG_OPEN)
+	enum rs_dialog_result r = rs_dialog_key(&s->dialog, req);
+	if (r == RS_DIALOG_OPEN || r == RS_DIALOG_IGNORED)
 		return RS_KEY_HANDLED;
 	enum ask what = s->ask;
 	s->ask = ASK_NONE;
@@ -400,34 +383,26 @@ static enum rs_key_result key_answer(void *st, void *ctx, int key)
 	return what == ASK_BACK ? RS_KEY_BACK : what == ASK_QUIT ? RS_KEY_QUIT : RS_KEY_HANDLED;
 }
 
-/* While the question is open every key is its. */
-static enum rs_key_result on_key(void *st, void *ctx, int key)
-{
-	struct fwscreen *s = st;
-	if (s->ask == ASK_NONE)
-		return RS_KEY_IGNORED;
-	return key_answer(st, ctx, key);
-}
-
-#define ENTER_KEYS '\n', '\r', KEY_ENTER
 static const struct rs_key_binding keys[] = {
-	{ { ENTER_KEYS }, "Enter", "build", false, key_build, can_build },
-	{ { ENTER_KEYS }, "Enter", "next", false, rs_manager_key_next, can_next },
-	{ { ENTER_KEYS }, "Enter", "next (locked until built)", true, key_locked, locked },
-	{ { 'r', 'R' }, "r", "retry", false, key_build, can_retry },
-	{ { 'r', 'R' }, "r", "rebuild", false, key_rebuild, can_rebuild },
-	{ { 'l', 'L' }, "l", "log", false, key_log, has_log },
-	{ { 'c', 'C' }, "c", "cancel", false, key_cancel, building },
-	{ { 27 }, "Esc", "stop and back", false, key_cancel, building },
-	{ { 'q', 'Q' }, "q", "stop and quit", false, key_cancel, building },
-	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "Up/Down", "scroll",
-	  true, key_scroll, can_scroll },
-	{ { 'y', 'Y' }, "y", "stop the build", false, key_answer, asking },
-	{ { 'n', 'N', 27 }, "n/Esc", "keep building", false, key_answer, asking },
+	{ { RS_REQ_ACCEPT }, "Enter", "build", false, key_build, MODE_READY },
+	{ { RS_REQ_ACCEPT }, "Enter", "next", false, rs_manager_key_next, MODE_OK },
+	{ { RS_REQ_ACCEPT }, "Enter", "next (locked until built)", true, key_locked, MODE_LOCKED },
+	{ { RS_REQ_RETRY }, "r", "retry", false, key_build, MODE_RETRY },
+	{ { RS_REQ_RETRY }, "r", "rebuild", false, key_rebuild, MODE_OK },
+	{ { RS_REQ_LOG }, "l", "log", false, key_log, MODE_HAS_LOG },
+	{ { RS_REQ_STOP }, "c", "cancel", false, key_cancel, MODE_BUILDING },
+	{ { RS_REQ_CANCEL }, "Esc", "stop and back", false, key_cancel, MODE_BUILDING },
+	{ { RS_REQ_QUIT }, "q", "stop and quit", false, key_cancel, MODE_BUILDING },
+	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN, RS_REQ_HOME, RS_REQ_END },
+	  "Up/Down", "scroll", true, key_scroll, MODE_SCROLLS },
+	{ { RS_REQ_YES }, "y", "stop the build", false, key_answer, MODE_ASKING },
+	{ { RS_REQ_NO, RS_REQ_CANCEL }, "n/Esc", "keep building", false, key_answer, MODE_ASKING },
+	{ { RS_REQ_LEFT, RS_REQ_RIGHT, RS_REQ_SWITCH, RS_REQ_ACCEPT }, "Left/Right", "choose",
+	  true, key_answer, MODE_ASKING },
 	/* Not the global q or help while the question is open. */
-	{ { 'q', 'Q', '?', KEY_F(1) }, "q", "answer the question first", true, key_answer,
-	  asking },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_QUIT, RS_REQ_HELP }, "q", "answer the question first", true, key_answer,
+	  MODE_ASKING },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_firmware = {
@@ -446,6 +421,6 @@ const struct rs_screen_ops rs_screen_firmware = {
 	.leave = leave,
 	.layout = layout,
 	.draw = draw,
-	.on_key = on_key,
+	.mode = mode,
 	.on_event = on_event,
 };

@@ -298,36 +298,30 @@ static void open_picker(struct jumpers *s)
 	s->picking = true;
 }
 
-static bool picking(void *st, void *ctx)
+/* What the screen is doing now, for its rows' when. */
+enum {
+	MODE_PICKING = 1u << 0, /* the driver list is open */
+	MODE_TABLE = 1u << 1,   /* moving through the table */
+	MODE_ON_SOCKET = 1u << 2,
+	MODE_ON_NEXT = 1u << 3, /* on the Next button */
+};
+
+static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
-	return ((struct jumpers *)st)->picking;
+	const struct jumpers *s = st;
+	if (s->picking)
+		return MODE_PICKING;
+	return MODE_TABLE | (is_socket_row(s, s->focus) ? MODE_ON_SOCKET : 0) |
+	       (s->focus == next_row(s) ? MODE_ON_NEXT : 0);
 }
 
-static bool not_picking(void *st, void *ctx)
+static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int ch)
 {
-	return !picking(st, ctx);
-}
-
-static bool on_socket(void *st, void *ctx)
-{
+	(void)ctx;
+	(void)ch;
 	struct jumpers *s = st;
-	(void)ctx;
-	return !s->picking && is_socket_row(s, s->focus);
-}
-
-static bool on_next_button(void *st, void *ctx)
-{
-	struct jumpers *s = st;
-	(void)ctx;
-	return !s->picking && s->focus == next_row(s);
-}
-
-static enum rs_key_result key_move(void *st, void *ctx, int key)
-{
-	(void)ctx;
-	struct jumpers *s = st;
-	int f = s->focus + ((key == KEY_UP || key == 'k') ? -1 : 1);
+	int f = s->focus + (req == RS_REQ_UP ? -1 : 1);
 	if (f >= 0 && f <= next_row(s))
 		s->focus = f;
 	return RS_KEY_HANDLED;
@@ -341,11 +335,12 @@ static size_t index_of(const unsigned *list, size_t n, unsigned v)
 	return 0;
 }
 
-static enum rs_key_result key_change(void *st, void *ctx, int key)
+static enum rs_key_result key_change(void *st, void *ctx, enum rs_request req, int ch)
 {
+	(void)ch;
 	struct jumpers *s = st;
 	struct rs_wizard *w = ctx;
-	int dir = (key == KEY_LEFT || key == 'h') ? -1 : 1;
+	int dir = req == RS_REQ_LEFT ? -1 : 1;
 	if (s->focus == 0 || s->focus == 1) {
 		unsigned choices[RS_MAX_VOLTAGES + 1];
 		size_t n;
@@ -382,10 +377,11 @@ static enum rs_key_result try_next(struct jumpers *s)
 	return RS_KEY_NEXT;
 }
 
-static enum rs_key_result key_enter(void *st, void *ctx, int key)
+static enum rs_key_result key_enter(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct jumpers *s = st;
 	if (is_socket_row(s, s->focus)) {
 		if (rs_jumper_integrated(rs_wizard_board(s->wz), (size_t)(s->focus - FIRST_SOCKET)))
@@ -399,34 +395,37 @@ static enum rs_key_result key_enter(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_tab(void *st, void *ctx, int key)
+static enum rs_key_result key_tab(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct jumpers *s = st;
 	s->focus = s->focus == next_row(s) ? 0 : next_row(s);
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_next(void *st, void *ctx, int key)
+static enum rs_key_result key_next(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	return try_next(st);
 }
 
-static enum rs_key_result key_pick_move(void *st, void *ctx, int key)
+static enum rs_key_result key_pick_move(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct jumpers *s = st;
-	int k = key == 'k' ? KEY_UP : key == 'j' ? KEY_DOWN : key;
-	rs_list_key(&s->pick, k);
+	rs_list_key(&s->pick, req);
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_pick(void *st, void *ctx, int key)
+static enum rs_key_result key_pick(void *st, void *ctx, enum rs_request req, int ch)
 {
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct jumpers *s = st;
 	struct rs_wizard *w = ctx;
 	size_t sock = (size_t)(s->focus - FIRST_SOCKET);
@@ -437,30 +436,30 @@ static enum rs_key_result key_pick(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_pick_cancel(void *st, void *ctx, int key)
+static enum rs_key_result key_pick_cancel(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	((struct jumpers *)st)->picking = false;
 	return RS_KEY_HANDLED;
 }
 
 static const struct rs_key_binding keys[] = {
 	/* While the driver list is open. */
-	{ { KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE }, "Up/Down", "choose", false,
-	  key_pick_move, picking },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "fit this driver", false, key_pick, picking },
-	{ { 27 }, "Esc", "cancel", false, key_pick_cancel, picking },
+	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "Up/Down", "choose", false,
+	  key_pick_move, MODE_PICKING },
+	{ { RS_REQ_ACCEPT }, "Enter", "fit this driver", false, key_pick, MODE_PICKING },
+	{ { RS_REQ_CANCEL }, "Esc", "cancel", false, key_pick_cancel, MODE_PICKING },
 	/* The table. */
-	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "move", false, key_move, not_picking },
-	{ { KEY_LEFT, KEY_RIGHT, 'h', 'l' }, "Left/Right", "change", false, key_change,
-	  not_picking },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "driver", false, key_enter, on_socket },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "next step", false, key_enter, on_next_button },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "select", true, key_enter, not_picking },
-	{ { '\t' }, "Tab", "to Next", false, key_tab, not_picking },
-	{ { 'n', 'N' }, "n", "next step", true, key_next, not_picking },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "move", false, key_move, MODE_TABLE },
+	{ { RS_REQ_LEFT, RS_REQ_RIGHT }, "Left/Right", "change", false, key_change, MODE_TABLE },
+	{ { RS_REQ_ACCEPT }, "Enter", "driver", false, key_enter, MODE_ON_SOCKET },
+	{ { RS_REQ_ACCEPT }, "Enter", "next step", false, key_enter, MODE_ON_NEXT },
+	{ { RS_REQ_ACCEPT }, "Enter", "select", true, key_enter, MODE_TABLE },
+	{ { RS_REQ_SWITCH }, "Tab", "to Next", false, key_tab, MODE_TABLE },
+	{ { RS_REQ_NEXT }, "n", "next step", true, key_next, MODE_TABLE },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_jumpers = {
@@ -478,6 +477,7 @@ const struct rs_screen_ops rs_screen_jumpers = {
 	.state_size = sizeof(struct jumpers),
 	.keys = keys,
 	.applies = applies,
+	.mode = mode,
 	.enter = enter,
 	.layout = layout,
 	.draw = draw,

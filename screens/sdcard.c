@@ -237,71 +237,53 @@ static void check_card(struct sd_screen *s, const char *syspath)
 
 /* ---- keys ---- */
 
-static bool in_phase(void *st, enum phase p)
-{
-	return ((struct sd_screen *)st)->phase == p;
-}
+/* The phase as the bits the rows' when name: the card steps. */
+enum {
+	MODE_CHOOSE = 1u << 0,
+	MODE_WAIT = 1u << 1,
+	MODE_NO_FIRMWARE = 1u << 2,
+	MODE_STALE = 1u << 3,
+	MODE_CONFIRM = 1u << 4,
+	MODE_WRITTEN = 1u << 5, /* written, or waiting for the card back to check it */
+};
 
-static bool choosing(void *st, void *ctx)
-{
-	(void)ctx;
-	return in_phase(st, PH_CHOOSE);
-}
-
-static bool waiting(void *st, void *ctx)
-{
-	(void)ctx;
-	return in_phase(st, PH_WAIT);
-}
-
-static bool no_firmware(void *st, void *ctx)
+static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
-	return in_phase(st, PH_NO_FIRMWARE);
+	switch (((const struct sd_screen *)st)->phase) {
+	case PH_CHOOSE: return MODE_CHOOSE;
+	case PH_WAIT: return MODE_WAIT;
+	case PH_NO_FIRMWARE: return MODE_NO_FIRMWARE;
+	case PH_STALE: return MODE_STALE;
+	case PH_CONFIRM: return MODE_CONFIRM;
+	case PH_WRITTEN:
+	case PH_CHECK_WAIT: return MODE_WRITTEN;
+	default: return 0;
+	}
 }
 
-static bool stale(void *st, void *ctx)
-{
-	(void)ctx;
-	return in_phase(st, PH_STALE);
-}
-
-static enum rs_key_result key_rebuild(void *st, void *ctx, int key)
+static enum rs_key_result key_rebuild(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
-	(void)key;
+	(void)req;
+	(void)ch;
 	rs_wizard_request_build(ctx); /* back here by itself once it is built */
 	return RS_KEY_BACK;
 }
 
-static bool confirming(void *st, void *ctx)
+static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	return in_phase(st, PH_CONFIRM);
-}
-
-static bool written(void *st, void *ctx)
-{
-	(void)ctx;
-	return in_phase(st, PH_WRITTEN) || in_phase(st, PH_CHECK_WAIT);
-}
-
-static bool can_check(void *st, void *ctx)
-{
-	return written(st, ctx) || choosing(st, ctx);
-}
-
-static enum rs_key_result key_move(void *st, void *ctx, int key)
-{
-	(void)ctx;
+	(void)ch;
 	struct sd_screen *s = st;
-	return rs_sd_cards_key(&s->cards, key) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_sd_cards_key(&s->cards, req) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
-static enum rs_key_result key_write(void *st, void *ctx, int key)
+static enum rs_key_result key_write(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct sd_screen *s = st;
 	follow(s); /* act on the cards as they are now */
 	/* Klipper may have been updated since this screen was entered. */
@@ -313,27 +295,30 @@ static enum rs_key_result key_write(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_wait(void *st, void *ctx, int key)
+static enum rs_key_result key_wait(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	say(st, RS_STYLE_WARN, "No card yet. Insert one into a USB card reader on the Pi; q "
 			       "leaves (your choices are saved).");
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_reload(void *st, void *ctx, int key)
+static enum rs_key_result key_reload(void *st, void *ctx, enum rs_request req, int ch)
 {
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct sd_screen *s = st;
 	enter(s, ctx);
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_check(void *st, void *ctx, int key)
+static enum rs_key_result key_check(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct sd_screen *s = st;
 	follow(s);
 	const char *sys = s->written ? s->written : rs_sd_cards_syspath(&s->cards);
@@ -347,12 +332,13 @@ static enum rs_key_result key_check(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct sd_screen *s = st;
 	int total = (int)s->result.steps.count * 3;
-	return rs_pager_key(&s->pager, key, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_pager_key(&s->pager, req, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static void answered_no(struct sd_screen *s)
@@ -361,24 +347,16 @@ static void answered_no(struct sd_screen *s)
 	say(s, RS_STYLE_NORMAL, "Nothing written.");
 }
 
-static enum rs_key_result key_dialog_no(void *st, void *ctx, int key)
+/* The dialog takes every request while it is open (help and quit wait
+ * for the answer); Enter answers the selected button, which starts on No. */
+static enum rs_key_result key_dialog(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
-	answered_no(st);
-	return RS_KEY_HANDLED;
-}
-
-/* The dialog takes every key while it is open; Enter answers the selected
- * button, which starts on No. */
-static enum rs_key_result on_key(void *st, void *ctx, int key)
-{
-	(void)ctx;
+	(void)ch;
 	struct sd_screen *s = st;
-	if (s->phase != PH_CONFIRM)
-		return RS_KEY_IGNORED;
-	switch (rs_dialog_key(&s->dlg, key)) {
+	switch (rs_dialog_key(&s->dlg, req)) {
 	case RS_DIALOG_OPEN:
+	case RS_DIALOG_IGNORED:
 		break;
 	case RS_DIALOG_NO:
 		answered_no(s);
@@ -436,20 +414,23 @@ static void draw(void *st, void *ctx, WINDOW *w)
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { KEY_UP, KEY_DOWN }, "Up/Down", "choose a card", false, key_move, choosing },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "write to this card", false, key_write, choosing },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "look again", false, key_reload, no_firmware },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "rebuild it first", false, key_rebuild, stale },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "(waits for a card)", true, key_wait, waiting },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, rs_manager_key_next, written },
-	{ { 'c', 'C' }, "c", "check the card", false, key_check, can_check },
-	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE }, "Up/Down", "scroll the steps", true,
-	  key_scroll, written },
-	/* Legend only: the dialog takes these keys in on_key. */
-	{ { 0 }, "Left/Right", "No / Yes", false, NULL, confirming },
-	{ { 0 }, "Enter", "answer", false, NULL, confirming },
-	{ { 27 }, "Esc", "No", false, key_dialog_no, confirming },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "choose a card", false, key_move, MODE_CHOOSE },
+	{ { RS_REQ_ACCEPT }, "Enter", "write to this card", false, key_write, MODE_CHOOSE },
+	{ { RS_REQ_ACCEPT }, "Enter", "look again", false, key_reload, MODE_NO_FIRMWARE },
+	{ { RS_REQ_ACCEPT }, "Enter", "rebuild it first", false, key_rebuild, MODE_STALE },
+	{ { RS_REQ_ACCEPT }, "Enter", "(waits for a card)", true, key_wait, MODE_WAIT },
+	{ { RS_REQ_ACCEPT }, "Enter", "finish", false, rs_manager_key_next, MODE_WRITTEN },
+	{ { RS_REQ_CHECK }, "c", "check the card", false, key_check, MODE_WRITTEN | MODE_CHOOSE },
+	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "Up/Down",
+	  "scroll the steps", true, key_scroll, MODE_WRITTEN },
+	/* The question. */
+	{ { RS_REQ_LEFT, RS_REQ_RIGHT, RS_REQ_SWITCH }, "Left/Right", "No / Yes", false,
+	  key_dialog, MODE_CONFIRM },
+	{ { RS_REQ_ACCEPT }, "Enter", "answer", false, key_dialog, MODE_CONFIRM },
+	{ { RS_REQ_CANCEL }, "Esc", "No", false, key_dialog, MODE_CONFIRM },
+	{ { RS_REQ_YES, RS_REQ_NO, RS_REQ_HELP, RS_REQ_QUIT }, "y/n", "answer", true,
+	  key_dialog, MODE_CONFIRM },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_sdcard = {
@@ -470,6 +451,6 @@ const struct rs_screen_ops rs_screen_sdcard = {
 	.leave = leave,
 	.layout = layout,
 	.draw = draw,
-	.on_key = on_key,
+	.mode = mode,
 	.on_event = on_event,
 };

@@ -195,9 +195,9 @@ void rs_sd_cards_layout(struct rs_sd_cards *c, int height)
 	rs_list_fix(&c->list);
 }
 
-bool rs_sd_cards_key(struct rs_sd_cards *c, int key)
+bool rs_sd_cards_key(struct rs_sd_cards *c, enum rs_request req)
 {
-	return rs_list_key(&c->list, key);
+	return rs_list_key(&c->list, req);
 }
 
 static void draw_row(void *data, size_t i, WINDOW *w, int y, bool selected)

@@ -54,7 +54,7 @@ const char *rs_sd_cards_target(const struct rs_sd_cards *c);
 const char *rs_sd_cards_target_at(const struct rs_sd_cards *c, size_t i);
 
 void rs_sd_cards_layout(struct rs_sd_cards *c, int height);
-bool rs_sd_cards_key(struct rs_sd_cards *c, int key);
+bool rs_sd_cards_key(struct rs_sd_cards *c, enum rs_request req);
 /* The list at row y, then what is not shown and why; problem (discovery
  * trouble) is shown when set. Returns the next free row. */
 int rs_sd_cards_draw(struct rs_sd_cards *c, WINDOW *w, int y, int width, const char *problem);

@@ -89,19 +89,20 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		rs_text_draw(w, 1, 2, s->cols - 4, s->rows - 2, s->pager.top, s->text);
 }
 
-static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
+	(void)ch;
 	struct summary *s = st;
 	int total = s->text ? rs_text_lines(s->text, s->cols - 4) : 0;
-	return rs_pager_key(&s->pager, key, total, s->rows - 2) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_pager_key(&s->pager, req, total, s->rows - 2) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "continue to firmware", false, rs_manager_key_next, NULL },
-	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, 'k', 'j' }, "Up/Down", "scroll", true,
-	  key_scroll, NULL },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_ACCEPT }, "Enter", "continue to firmware", false, rs_manager_key_next, 0 },
+	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "Up/Down", "scroll", true,
+	  key_scroll, 0 },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_summary = {

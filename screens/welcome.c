@@ -223,71 +223,72 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	}
 }
 
-static bool resume_offered(void *st, void *ctx)
+/* What the screen offers now (its rows' when). */
+enum {
+	MODE_RESUME = 1u << 0, /* an earlier run is offered for resuming */
+	MODE_FRESH = 1u << 1,  /* nothing to resume: Enter starts */
+	MODE_FIX = 1u << 2,    /* the last Klipper start named a board to fix */
+};
+
+static unsigned mode(const void *st, const void *ctx)
 {
 	(void)st;
-	return ((struct rs_wizard *)ctx)->resume_offered;
+	const struct rs_wizard *w = ctx;
+	return (w->resume_offered ? MODE_RESUME : MODE_FRESH) | (w->fix_board ? MODE_FIX : 0);
 }
 
-static bool not_resuming(void *st, void *ctx)
-{
-	return !resume_offered(st, ctx);
-}
-
-static enum rs_key_result key_start(void *st, void *ctx, int key)
+static enum rs_key_result key_start(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct rs_wizard *w = ctx;
 	w->state_problem[0] = '\0';
 	return RS_KEY_NEXT;
 }
 
-static enum rs_key_result key_resume(void *st, void *ctx, int key)
+static enum rs_key_result key_resume(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
-	(void)key;
+	(void)req;
+	(void)ch;
 	rs_wizard_resume(ctx);
 	return RS_KEY_JUMP;
 }
 
-static enum rs_key_result key_start_over(void *st, void *ctx, int key)
+static enum rs_key_result key_start_over(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
-	(void)key;
+	(void)req;
+	(void)ch;
 	rs_wizard_start_over(ctx);
 	return RS_KEY_HANDLED;
 }
 
-static bool can_fix(void *st, void *ctx)
+static enum rs_key_result key_fix(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
-	return ((struct rs_wizard *)ctx)->fix_board != NULL;
-}
-
-static enum rs_key_result key_fix(void *st, void *ctx, int key)
-{
-	(void)st;
-	(void)key;
+	(void)req;
+	(void)ch;
 	return rs_wizard_fix_it(ctx);
 }
 
-static enum rs_key_result key_scroll(void *st, void *ctx, int key)
+static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, int ch)
 {
+	(void)ch;
 	struct welcome *s = st;
 	struct rs_wizard *w = ctx;
 	int total = (int)w->cat->errors.count;
-	return rs_pager_key(&s->pager, key, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	return rs_pager_key(&s->pager, req, total, 1) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static const struct rs_key_binding keys[] = {
-	{ { '\n', '\r', KEY_ENTER, 'y', 'Y' }, "Enter", "resume", false, key_resume,
-	  resume_offered },
-	{ { 'n', 'N' }, "n", "start over", false, key_start_over, resume_offered },
-	{ { 'f', 'F' }, "f", "fix it", false, key_fix, can_fix },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", "start", false, key_start, not_resuming },
-	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "scroll", true, key_scroll, NULL },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_ACCEPT, RS_REQ_YES }, "Enter", "resume", false, key_resume, MODE_RESUME },
+	{ { RS_REQ_NO }, "n", "start over", false, key_start_over, MODE_RESUME },
+	{ { RS_REQ_FIX }, "f", "fix it", false, key_fix, MODE_FIX },
+	{ { RS_REQ_ACCEPT }, "Enter", "start", false, key_start, MODE_FRESH },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "scroll", true, key_scroll, 0 },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 const struct rs_screen_ops rs_screen_welcome = {
@@ -306,6 +307,7 @@ const struct rs_screen_ops rs_screen_welcome = {
 	.is_step = false,
 	.state_size = sizeof(struct welcome),
 	.keys = keys,
+	.mode = mode,
 	.layout = layout,
 	.draw = draw,
 };

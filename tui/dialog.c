@@ -83,18 +83,19 @@ void rs_dialog_draw_in(const struct rs_dialog *d, WINDOW *w, int top)
 	draw_at(d, w, y > 0 ? y : 0, (cols - wd) / 2, h, wd);
 }
 
-enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, int key)
+enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, enum rs_request req)
 {
-	switch (key) {
-	case KEY_LEFT: case KEY_RIGHT: case '\t': case KEY_BTAB: case 'h': case 'l':
+	switch (req) {
+	case RS_REQ_LEFT: case RS_REQ_RIGHT: case RS_REQ_SWITCH:
 		d->yes_selected = !d->yes_selected;
 		return RS_DIALOG_OPEN;
-	case '\n': case '\r': case KEY_ENTER:
+	case RS_REQ_ACCEPT:
 		return d->yes_selected ? RS_DIALOG_YES : RS_DIALOG_NO;
-	case 'y': case 'Y':
+	case RS_REQ_YES:
 		return RS_DIALOG_YES;
-	case 'n': case 'N': case 27:
+	case RS_REQ_NO: case RS_REQ_CANCEL:
 		return RS_DIALOG_NO;
+	default:
+		return RS_DIALOG_IGNORED;
 	}
-	return RS_DIALOG_OPEN;
 }

@@ -6,7 +6,10 @@
 #include <curses.h>
 #include <stdbool.h>
 
-enum rs_dialog_result { RS_DIALOG_OPEN, RS_DIALOG_NO, RS_DIALOG_YES };
+#include "tui/keymap.h"
+
+/* IGNORED: the request means nothing to the dialog (it stays open). */
+enum rs_dialog_result { RS_DIALOG_OPEN, RS_DIALOG_NO, RS_DIALOG_YES, RS_DIALOG_IGNORED };
 
 struct rs_dialog {
 	const char *title;
@@ -25,7 +28,7 @@ void rs_dialog_draw(const struct rs_dialog *d, int rows, int cols);
 void rs_dialog_draw_in(const struct rs_dialog *d, WINDOW *w, int top);
 /* Left/Right/Tab move, Enter takes the selected button, y/n answer directly,
  * Esc is No. */
-enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, int key);
+enum rs_dialog_result rs_dialog_key(struct rs_dialog *d, enum rs_request req);
 
 /* A box with a title (also used by the help overlay). */
 void rs_box_draw(WINDOW *w, int y, int x, int h, int wd, const char *title);

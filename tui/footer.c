@@ -2,28 +2,28 @@
 
 #include "tui/tui.h"
 
-bool rs_key_available(const struct rs_key_binding *b, void *st, void *ctx)
+bool rs_key_available(const struct rs_key_binding *b, unsigned mode)
 {
-	return !b->available || b->available(st, ctx);
+	return !b->when || (b->when & mode);
 }
 
-bool rs_key_bound(const struct rs_key_binding *b, int key)
+bool rs_key_bound(const struct rs_key_binding *b, enum rs_request req)
 {
-	for (size_t k = 0; k < sizeof(b->keys) / sizeof(b->keys[0]) && b->keys[k]; k++)
-		if (b->keys[k] == key)
+	for (size_t k = 0; k < sizeof(b->reqs) / sizeof(b->reqs[0]) && b->reqs[k]; k++)
+		if (b->reqs[k] == req)
 			return true;
 	return false;
 }
 
 bool rs_key_shadowed(const struct rs_key_binding *global, const struct rs_key_binding *screen_keys,
-		     void *st, void *ctx)
+		     unsigned mode)
 {
-	for (size_t k = 0; k < sizeof(global->keys) / sizeof(global->keys[0]) && global->keys[k];
+	for (size_t k = 0; k < sizeof(global->reqs) / sizeof(global->reqs[0]) && global->reqs[k];
 	     k++) {
 		bool taken = false;
 		for (const struct rs_key_binding *b = screen_keys; b && b->label && !taken; b++)
-			taken = b->run && rs_key_available(b, st, ctx) &&
-				rs_key_bound(b, global->keys[k]);
+			taken = b->run && rs_key_available(b, mode) &&
+				rs_key_bound(b, global->reqs[k]);
 		if (!taken)
 			return false;
 	}
@@ -32,7 +32,7 @@ bool rs_key_shadowed(const struct rs_key_binding *global, const struct rs_key_bi
 
 struct legend {
 	const struct rs_key_binding *screen, *global;
-	void *st, *ctx;
+	unsigned mode;
 };
 
 static bool shown(const struct legend *l, const struct rs_key_binding *b, bool is_global)
@@ -40,8 +40,8 @@ static bool shown(const struct legend *l, const struct rs_key_binding *b, bool i
 	if (b->hide_in_footer)
 		return false;
 	if (is_global)
-		return !rs_key_shadowed(b, l->screen, l->st, l->ctx);
-	return rs_key_available(b, l->st, l->ctx);
+		return !rs_key_shadowed(b, l->screen, l->mode);
+	return rs_key_available(b, l->mode);
 }
 
 static int entry_width(const struct rs_key_binding *b)
@@ -75,9 +75,9 @@ static int draw_entries(const struct legend *l, WINDOW *w, int y, int x,
 }
 
 void rs_footer_draw(WINDOW *w, int y, int width, const struct rs_key_binding *screen_keys,
-		    const struct rs_key_binding *global_keys, void *st, void *ctx)
+		    const struct rs_key_binding *global_keys, unsigned mode)
 {
-	struct legend l = { screen_keys, global_keys, st, ctx };
+	struct legend l = { screen_keys, global_keys, mode };
 	size_t n = 0;
 	while (screen_keys && screen_keys[n].label)
 		n++;

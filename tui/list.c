@@ -30,16 +30,17 @@ static void step(struct rs_list *l, long delta)
 	rs_list_fix(l);
 }
 
-bool rs_list_key(struct rs_list *l, int key)
+bool rs_list_key(struct rs_list *l, enum rs_request req)
 {
 	long page = l->height > 1 ? l->height - 1 : 1;
-	switch (key) {
-	case KEY_UP: step(l, -1); return true;
-	case KEY_DOWN: step(l, 1); return true;
-	case KEY_PPAGE: step(l, -page); return true;
-	case KEY_NPAGE: step(l, page); return true;
-	case KEY_HOME: l->sel = 0; step(l, 0); l->top = 0; rs_list_fix(l); return true;
-	case KEY_END: l->sel = l->count ? l->count - 1 : 0; step(l, 0); return true;
+	switch (req) {
+	case RS_REQ_UP: step(l, -1); return true;
+	case RS_REQ_DOWN: step(l, 1); return true;
+	case RS_REQ_PAGE_UP: step(l, -page); return true;
+	case RS_REQ_PAGE_DOWN: step(l, page); return true;
+	case RS_REQ_HOME: l->sel = 0; step(l, 0); l->top = 0; rs_list_fix(l); return true;
+	case RS_REQ_END: l->sel = l->count ? l->count - 1 : 0; step(l, 0); return true;
+	default: return false;
 	}
 	return false;
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tui/keymap.h"
+
 struct rs_list {
 	size_t count;
 	size_t sel;
@@ -17,7 +19,7 @@ struct rs_list {
 };
 
 /* Up/Down/PgUp/PgDn/Home/End. True when the key was a movement key. */
-bool rs_list_key(struct rs_list *l, int key);
+bool rs_list_key(struct rs_list *l, enum rs_request req);
 /* Puts the cursor on the first selectable row at or after i. */
 void rs_list_select(struct rs_list *l, size_t i);
 /* Keeps the cursor visible and valid after count or height changed. */

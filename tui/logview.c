@@ -39,17 +39,17 @@ static const char *nth_newest(const struct rs_logview *v, size_t i)
 	return v->lines[(v->next + RS_LOGVIEW_LINES - 1 - i) % RS_LOGVIEW_LINES];
 }
 
-bool rs_logview_key(struct rs_logview *v, int key, int height)
+bool rs_logview_key(struct rs_logview *v, enum rs_request req, int height)
 {
 	int page = height > 1 ? height - 1 : 1;
 	int n = (int)rs_logview_count(v);
-	switch (key) {
-	case KEY_UP: case 'k': v->back++; break;
-	case KEY_DOWN: case 'j': v->back--; break;
-	case KEY_PPAGE: v->back += page; break;
-	case KEY_NPAGE: v->back -= page; break;
-	case KEY_HOME: v->back = n; break;
-	case KEY_END: v->back = 0; break;
+	switch (req) {
+	case RS_REQ_UP: v->back++; break;
+	case RS_REQ_DOWN: v->back--; break;
+	case RS_REQ_PAGE_UP: v->back += page; break;
+	case RS_REQ_PAGE_DOWN: v->back -= page; break;
+	case RS_REQ_HOME: v->back = n; break;
+	case RS_REQ_END: v->back = 0; break;
 	default: return false;
 	}
 	if (v->back < 0)

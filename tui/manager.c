@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/footer.h"
+#include "tui/keymap.h"
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -30,20 +31,27 @@ struct rs_manager {
 	enum rs_manager_end end;
 };
 
-static enum rs_key_result global_back(void *st, void *ctx, int key);
-static enum rs_key_result global_help(void *st, void *ctx, int key);
-static enum rs_key_result global_quit(void *st, void *ctx, int key);
+static enum rs_key_result global_back(void *st, void *ctx, enum rs_request req, int ch);
+static enum rs_key_result global_help(void *st, void *ctx, enum rs_request req, int ch);
+static enum rs_key_result global_quit(void *st, void *ctx, enum rs_request req, int ch);
 
 static const struct rs_key_binding global_keys[] = {
-	{ { 27 }, "Esc", "back", false, global_back, NULL },
-	{ { '?', KEY_F(1) }, "?", "help", false, global_help, NULL },
-	{ { 'q', 'Q' }, "q", "quit", false, global_quit, NULL },
-	{ { 0 }, NULL, NULL, false, NULL, NULL },
+	{ { RS_REQ_CANCEL }, "Esc", "back", false, global_back, 0 },
+	{ { RS_REQ_HELP }, "?", "help", false, global_help, 0 },
+	{ { RS_REQ_QUIT }, "q", "quit", false, global_quit, 0 },
+	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
 static const struct rs_screen_ops *ops(const struct rs_manager *m, size_t i)
 {
 	return m->cfg->screens[i];
+}
+
+/* The current screen's mode bits (tui/screen.h). */
+static unsigned cur_mode(const struct rs_manager *m)
+{
+	const struct rs_screen_ops *o = m->cfg->screens[m->cur];
+	return o->mode ? o->mode(m->states[m->cur], m->cfg->ctx) : 0;
 }
 
 static bool applies(const struct rs_manager *m, size_t i)
@@ -144,13 +152,13 @@ static void build_help(struct rs_manager *m)
 	if (!f)
 		abort();
 	fprintf(f, "%s\n\nKeys on this screen:\n", o->help ? o->help : o->title);
-	void *st = m->states[m->cur];
+	unsigned mode = cur_mode(m);
 	for (const struct rs_key_binding *b = o->keys; b && b->label; b++)
-		if (rs_key_available(b, st, m->cfg->ctx))
+		if (rs_key_available(b, mode))
 			fprintf(f, "  %-12s %s\n", b->label, b->action);
 	fprintf(f, "\nEverywhere:\n");
 	for (const struct rs_key_binding *b = global_keys; b->label; b++)
-		if (!rs_key_shadowed(b, o->keys, st, m->cfg->ctx))
+		if (!rs_key_shadowed(b, o->keys, mode))
 			fprintf(f, "  %-12s %s\n", b->label,
 			b->run == global_help ? "help (also F1)" :
 			b->run == global_quit ? "quit (asks first; choices are saved)" : b->action);
@@ -214,8 +222,7 @@ static void render(struct rs_manager *m)
 		rs_tui_put(stdscr, m->rows - 1, 1, m->cols - 2, m->notice);
 		wattroff(stdscr, rs_tui_style(RS_STYLE_WARN));
 	} else {
-		rs_footer_draw(stdscr, m->rows - 1, m->cols, o->keys, global_keys,
-			       m->states[m->cur], m->cfg->ctx);
+		rs_footer_draw(stdscr, m->rows - 1, m->cols, o->keys, global_keys, cur_mode(m));
 	}
 	wnoutrefresh(stdscr);
 	werase(m->body);
@@ -230,10 +237,11 @@ static void render(struct rs_manager *m)
 	doupdate();
 }
 
-static enum rs_key_result global_back(void *st, void *ctx, int key)
+static enum rs_key_result global_back(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct rs_manager *m = st;
 	for (size_t i = m->cur; i-- > 0;) {
 		if (applies(m, i)) {
@@ -245,20 +253,22 @@ static enum rs_key_result global_back(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result global_help(void *st, void *ctx, int key)
+static enum rs_key_result global_help(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct rs_manager *m = st;
 	build_help(m);
 	m->overlay = OVERLAY_HELP;
 	return RS_KEY_HANDLED;
 }
 
-static enum rs_key_result global_quit(void *st, void *ctx, int key)
+static enum rs_key_result global_quit(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	struct rs_manager *m = st;
 	m->quit = (struct rs_dialog){
 		.title = "Quit ratos-setup?",
@@ -303,24 +313,34 @@ static void apply_result(struct rs_manager *m, enum rs_key_result r)
 {
 	switch (r) {
 	case RS_KEY_NEXT: go_next(m); break;
-	case RS_KEY_BACK: global_back(m, m->cfg->ctx, 0); break;
+	case RS_KEY_BACK: global_back(m, m->cfg->ctx, RS_REQ_CANCEL, 0); break;
 	case RS_KEY_JUMP: go_jump(m); break;
 	case RS_KEY_QUIT: m->done = true; m->end = RS_END_QUIT; break;
 	case RS_KEY_IGNORED: case RS_KEY_HANDLED: break;
 	}
 }
 
-static void overlay_key(struct rs_manager *m, int key)
+/* The help pager takes the movement requests, anything else closes it;
+ * the quit question takes its answers and swallows the rest. ch: the
+ * key's character, or 0. */
+static void overlay_key(struct rs_manager *m, const enum rs_request *reqs, size_t n, int ch)
 {
 	if (m->overlay == OVERLAY_HELP) {
 		int y, x, h, w;
 		help_geometry(m, &y, &x, &h, &w);
 		int total = rs_text_lines(m->help_text, w - 4);
-		if (!rs_pager_key(&m->help_pager, key, total, h - 2))
-			m->overlay = OVERLAY_NONE;
+		/* Space pages on, as in a pager. */
+		if (ch == ' ' && rs_pager_key(&m->help_pager, RS_REQ_PAGE_DOWN, total, h - 2))
+			return;
+		for (size_t i = 0; i < n; i++)
+			if (rs_pager_key(&m->help_pager, reqs[i], total, h - 2))
+				return;
+		m->overlay = OVERLAY_NONE;
 		return;
 	}
-	enum rs_dialog_result r = rs_dialog_key(&m->quit, key);
+	enum rs_dialog_result r = RS_DIALOG_IGNORED;
+	for (size_t i = 0; i < n && r == RS_DIALOG_IGNORED; i++)
+		r = rs_dialog_key(&m->quit, reqs[i]);
 	if (r == RS_DIALOG_NO)
 		m->overlay = OVERLAY_NONE;
 	else if (r == RS_DIALOG_YES) {
@@ -330,8 +350,23 @@ static void overlay_key(struct rs_manager *m, int key)
 	}
 }
 
-/* Screen keys first, then what the screen did not take falls back to the
- * global keys. */
+/* Offers req to the rows of a table that answer it in mode; the first
+ * that does not ignore it wins. */
+static enum rs_key_result offer(const struct rs_key_binding *t, void *st, void *ctx,
+				unsigned mode, enum rs_request req, int ch)
+{
+	for (const struct rs_key_binding *b = t; b && b->label; b++) {
+		if (b->run && rs_key_bound(b, req) && rs_key_available(b, mode)) {
+			enum rs_key_result r = b->run(st, ctx, req, ch);
+			if (r != RS_KEY_IGNORED)
+				return r;
+		}
+	}
+	return RS_KEY_IGNORED;
+}
+
+/* The key's requests (tui/keymap.h) go to the screen first, in order, then
+ * what the screen did not take falls back to the global rows. */
 static void handle_key(struct rs_manager *m, int key)
 {
 	m->notice = NULL;
@@ -339,39 +374,35 @@ static void handle_key(struct rs_manager *m, int key)
 		resize(m);
 		return;
 	}
+	enum rs_request reqs[RS_KEYMAP_MAX_REQUESTS];
+	size_t n = rs_keymap_requests(key, reqs);
+	int ch = rs_keymap_char(key);
 	if (m->too_small) {
 		/* Nothing to act on yet; q still asks to quit (compact box). */
-		if (key == 'q' || key == 'Q')
-			global_quit(m, m->cfg->ctx, key);
+		for (size_t i = 0; i < n && m->overlay != OVERLAY_QUIT; i++)
+			if (reqs[i] == RS_REQ_QUIT)
+				global_quit(m, m->cfg->ctx, reqs[i], ch);
 		if (m->overlay == OVERLAY_QUIT)
-			overlay_key(m, key);
+			overlay_key(m, reqs, n, ch);
 		return;
 	}
 	if (m->overlay != OVERLAY_NONE) {
-		overlay_key(m, key);
+		overlay_key(m, reqs, n, ch);
 		return;
 	}
 	const struct rs_screen_ops *o = ops(m, m->cur);
-	void *st = m->states[m->cur];
-	for (const struct rs_key_binding *b = o->keys; b && b->label; b++) {
-		if (b->run && rs_key_bound(b, key) && rs_key_available(b, st, m->cfg->ctx)) {
-			enum rs_key_result r = b->run(st, m->cfg->ctx, key);
-			if (r != RS_KEY_IGNORED) {
-				apply_result(m, r);
-				return;
-			}
-		}
-	}
-	if (o->on_key) {
-		enum rs_key_result r = o->on_key(st, m->cfg->ctx, key);
+	unsigned mode = cur_mode(m);
+	for (size_t i = 0; i < n; i++) {
+		enum rs_key_result r = offer(o->keys, m->states[m->cur], m->cfg->ctx, mode,
+					     reqs[i], reqs[i] == RS_REQ_TYPE ? ch : 0);
 		if (r != RS_KEY_IGNORED) {
 			apply_result(m, r);
 			return;
 		}
 	}
-	for (const struct rs_key_binding *b = global_keys; b->label; b++)
-		if (rs_key_bound(b, key))
-			b->run(m, m->cfg->ctx, key);
+	for (size_t i = 0; i < n; i++)
+		if (offer(global_keys, m, m->cfg->ctx, 0, reqs[i], 0) != RS_KEY_IGNORED)
+			return;
 }
 
 static size_t start_index(const struct rs_manager *m)
@@ -449,10 +480,11 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 	return m.end;
 }
 
-enum rs_key_result rs_manager_key_next(void *st, void *ctx, int key)
+enum rs_key_result rs_manager_key_next(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
 	(void)ctx;
-	(void)key;
+	(void)req;
+	(void)ch;
 	return RS_KEY_NEXT;
 }

@@ -37,7 +37,7 @@ enum rs_manager_end {
  * the caller calls rs_tui_done afterwards. */
 enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *signo);
 
-/* A key binding's action that only moves on to the next step. */
-enum rs_key_result rs_manager_key_next(void *st, void *ctx, int key);
+/* A request row's action that only moves on to the next step. */
+enum rs_key_result rs_manager_key_next(void *st, void *ctx, enum rs_request req, int ch);
 
 #endif

@@ -1,4 +1,4 @@
-/* What a wizard screen is: a const table of functions plus a key table. The
+/* What a wizard screen is: a const table of functions plus a request table. The
  * manager allocates the screen's private state (state_size bytes, zeroed,
  * kept for the whole run so going back finds it as it was left). */
 #ifndef RS_TUI_SCREEN_H
@@ -8,8 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* What a key did. Anything but IGNORED stops the key from reaching the
- * global keys. */
+#include "tui/keymap.h"
+
+/* What a request did. Anything but IGNORED stops the key from reaching
+ * its next request and the global keys. */
 enum rs_key_result {
 	RS_KEY_IGNORED,
 	RS_KEY_HANDLED, /* redraw */
@@ -19,18 +21,19 @@ enum rs_key_result {
 	RS_KEY_QUIT,    /* leave at once (no confirmation; the user already chose) */
 };
 
-/* One row of a key table. The same rows dispatch keys, build the footer
- * legend and list the keys in the help overlay. */
+/* One row of a screen's request table. The same rows answer requests,
+ * build the footer legend and list the keys in the help overlay. */
 struct rs_key_binding {
-	int keys[6];        /* 0-terminated; empty for legend-only rows (typing) */
+	enum rs_request reqs[6]; /* RS_REQ_NONE-terminated; empty for legend-only rows */
 	const char *label;  /* "Up/Down", "Enter"; NULL ends a table */
 	const char *action; /* "move", "choose" */
 	bool hide_in_footer;/* shown in help only */
-	enum rs_key_result (*run)(void *st, void *ctx, int key); /* NULL: legend only */
-	/* NULL: always; false hides the row from footer and help and skips it. */
-	bool (*available)(void *st, void *ctx);
+	/* ch: the character of a RS_REQ_TYPE request, else 0. NULL: legend only. */
+	enum rs_key_result (*run)(void *st, void *ctx, enum rs_request req, int ch);
+	/* The screen's modes (its mode() bits) the row applies in; 0: all.
+	 * A row that does not apply is hidden from footer and help and skipped. */
+	unsigned when;
 };
-
 /* Events the loop delivers to the current screen. */
 enum rs_event_type { RS_EVENT_TICK };
 struct rs_event {
@@ -46,13 +49,14 @@ struct rs_screen_ops {
 	const struct rs_key_binding *keys; /* ends with a row whose label is NULL */
 
 	bool (*applies)(void *ctx); /* NULL: always; false: skipped both ways */
+	/* What the screen is doing now, as bits its key rows' when name (one
+	 * place instead of a predicate per row). NULL: 0. */
+	unsigned (*mode)(const void *st, const void *ctx);
 	void (*enter)(void *st, void *ctx);
 	void (*leave)(void *st, void *ctx);
 	/* The body is rows x cols (the terminal minus header and footer). */
 	void (*layout)(void *st, void *ctx, int rows, int cols);
 	void (*draw)(void *st, void *ctx, WINDOW *body);
-	/* Keys no binding took (typing). */
-	enum rs_key_result (*on_key)(void *st, void *ctx, int key);
 	/* Loop events; true when a redraw is needed. */
 	bool (*on_event)(void *st, void *ctx, const struct rs_event *ev);
 };

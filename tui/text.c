@@ -94,17 +94,17 @@ int rs_text_draw_link(WINDOW *w, int y, int x, int width, int max_lines, const c
 	return 2;
 }
 
-bool rs_pager_key(struct rs_pager *p, int key, int total_lines, int height)
+bool rs_pager_key(struct rs_pager *p, enum rs_request req, int total_lines, int height)
 {
 	int max_top = total_lines > height ? total_lines - height : 0;
 	int top = p->top;
-	switch (key) {
-	case KEY_UP: case 'k': top--; break;
-	case KEY_DOWN: case 'j': top++; break;
-	case KEY_PPAGE: top -= height; break;
-	case KEY_NPAGE: case ' ': top += height; break;
-	case KEY_HOME: top = 0; break;
-	case KEY_END: top = max_top; break;
+	switch (req) {
+	case RS_REQ_UP: top--; break;
+	case RS_REQ_DOWN: top++; break;
+	case RS_REQ_PAGE_UP: top -= height; break;
+	case RS_REQ_PAGE_DOWN: top += height; break;
+	case RS_REQ_HOME: top = 0; break;
+	case RS_REQ_END: top = max_top; break;
 	default: return false;
 	}
 	if (top > max_top)

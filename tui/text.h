@@ -6,6 +6,8 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "tui/keymap.h"
+
 /* Calls emit for every wrapped line (without the newline); returns the
  * number of lines. */
 int rs_text_wrap(const char *s, int width, void (*emit)(void *data, const char *line, int len),
@@ -26,6 +28,6 @@ struct rs_pager {
 };
 
 /* Up/Down/PgUp/PgDn/Home/End/j/k; true when the key scrolled. */
-bool rs_pager_key(struct rs_pager *p, int key, int total_lines, int height);
+bool rs_pager_key(struct rs_pager *p, enum rs_request req, int total_lines, int height);
 
 #endif
