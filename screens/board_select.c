@@ -216,7 +216,7 @@ static void panel_field(WINDOW *w, int y, int x, int width, const char *label, c
 /* The docs link whole in the bottom border, which spans the screen: the panel
  * is too narrow for most links, and a link wrapped mid-word cannot be typed
  * back. False when the screen is too narrow for it too. */
-static bool draw_docs_border(struct board_screen *s, WINDOW *w, const char *url)
+static bool draw_docs_border(const struct board_screen *s, WINDOW *w, const char *url)
 {
 	int width = s->width - 4;
 	if (rs_tui_width("Docs: ") + rs_tui_width(url) + 2 > width)
@@ -230,7 +230,7 @@ static bool draw_docs_border(struct board_screen *s, WINDOW *w, const char *url)
 	return true;
 }
 
-static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board *b)
+static void draw_panel(const struct board_screen *s, WINDOW *w, const struct rs_board *b)
 {
 	int x0 = s->list_w - 1, pw = s->width - x0;
 	rs_box_draw(w, 0, x0, s->height, pw, b ? b->name : "No board");
@@ -292,10 +292,10 @@ static void draw_panel(struct board_screen *s, WINDOW *w, const struct rs_board 
 		rs_text_draw_link(w, y, x, width, s->height - 1 - y, "Docs:", b->docs_url);
 }
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
 	(void)ctx;
-	struct board_screen *s = st;
+	const struct board_screen *s = st;
 	char title[80];
 	if (s->filter[0])
 		snprintf(title, sizeof(title), "Boards (filter: %s)", s->filter);

@@ -55,9 +55,9 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	s->cols = cols;
 }
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
-	struct endstop *s = st;
+	const struct endstop *s = st;
 	const struct rs_board *b = rs_wizard_board(ctx);
 	int width = s->cols - 4, y = 1;
 	char buf[512];

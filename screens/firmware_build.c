@@ -177,16 +177,14 @@ static struct view current_view(const struct fwscreen *s)
 static int panel_top(void) { return 3; }
 static int panel_height(const struct fwscreen *s) { return s->rows - panel_top() - 1; }
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
-	struct fwscreen *s = st;
+	const struct fwscreen *s = st;
 	const struct rs_board *b = rs_wizard_board(ctx);
 	if (!b)
 		return;
 	rs_fwview_draw_header(w, s->cols, s->wz, s->run.fb, b);
 	struct view v = current_view(s);
-	s->shown = v;
-	s->log_drawn_at = now_s();
 	int bottom = s->rows - 1; /* the log path line */
 	if (s->phase == PH_BUILDING) {
 		rs_fwview_draw_progress(w, s->cols, &v.progress);
@@ -219,6 +217,16 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	}
 	if (s->ask != ASK_NONE)
 		rs_dialog_draw_in(&s->dialog, w, -1);
+}
+
+/* After each frame: what it showed, so a tick that changes nothing visible
+ * draws nothing. */
+static void drawn(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	s->shown = current_view(s);
+	s->log_drawn_at = now_s();
 }
 
 /* Called on every loop wake-up that is not a key: redraw only when what
@@ -332,7 +340,9 @@ static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, i
 		return rs_pager_key(&s->pager, req, total, panel_height(s)) ? RS_KEY_HANDLED
 									     : RS_KEY_IGNORED;
 	}
-	return rs_logview_key(&s->run.log, req, s->rows - 9) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
+	/* The log box's inner height, as draw() places it. */
+	int shown = s->phase == PH_BUILDING ? s->rows - 9 : s->rows - 6;
+	return rs_logview_key(&s->run.log, req, shown) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
 static enum rs_key_result ask(struct fwscreen *s, enum ask what)
@@ -421,6 +431,7 @@ const struct rs_screen_ops rs_screen_firmware = {
 	.leave = leave,
 	.layout = layout,
 	.draw = draw,
+	.drawn = drawn,
 	.mode = mode,
 	.on_event = on_event,
 };

@@ -151,7 +151,7 @@ const struct rs_board *rs_wizard_hw_best(struct rs_wizard *w)
 	return w->hw.best;
 }
 
-void rs_wizard_hw_board_text(struct rs_wizard *w, const struct rs_hw_board *hb, char *buf,
+void rs_wizard_hw_board_text(const struct rs_wizard *w, const struct rs_hw_board *hb, char *buf,
 			     size_t len)
 {
 	struct rs_board_match m;

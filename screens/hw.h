@@ -57,7 +57,7 @@ const struct rs_board *rs_wizard_hw_best(struct rs_wizard *w);
 
 /* One line per device, for lists: "/dev/ttyACM0  Klipper firmware, stm32f429xx:
  * Octopus Pro 429" and "/dev/sdf1  Generic STORAGE DEVICE  66.1 MB  FAT32 "RATOS"". */
-void rs_wizard_hw_board_text(struct rs_wizard *w, const struct rs_hw_board *hb, char *buf,
+void rs_wizard_hw_board_text(const struct rs_wizard *w, const struct rs_hw_board *hb, char *buf,
 			     size_t len);
 void rs_wizard_hw_card_text(const struct rs_hw_card *c, char *buf, size_t len);
 /* "FAT32", "exFAT", "NTFS", "unformatted", ... of the card's target. */

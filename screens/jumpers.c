@@ -85,6 +85,27 @@ static size_t error_count(const struct jumpers *s)
 	return n;
 }
 
+/* Keeps the focused socket among the rows shown (called wherever the focus
+ * moves, so drawing changes nothing). */
+static void follow_focus(struct jumpers *s)
+{
+	if (!is_socket_row(s, s->focus))
+		return;
+	size_t f = (size_t)(s->focus - FIRST_SOCKET);
+	if (f < s->sock_top)
+		s->sock_top = f;
+	if (f >= s->sock_top + SOCKET_ROWS)
+		s->sock_top = f - SOCKET_ROWS + 1;
+}
+
+/* The driver list as high as its rows, at most what the body leaves. */
+static void fit_picker(struct jumpers *s)
+{
+	int h = (int)s->pick.count;
+	s->pick.height = h > s->rows - 6 ? s->rows - 6 : h;
+	rs_list_fix(&s->pick);
+}
+
 static void enter(void *st, void *ctx)
 {
 	struct jumpers *s = st;
@@ -97,6 +118,7 @@ static void enter(void *st, void *ctx)
 			ws->jumpers[i] = RS_JUMPER_NONE;
 	if (s->focus > next_row(s))
 		s->focus = 0;
+	follow_focus(s);
 	s->picking = false;
 	s->tried_next = false;
 }
@@ -107,8 +129,7 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	struct jumpers *s = st;
 	s->rows = rows;
 	s->cols = cols;
-	s->pick.height = rows - 6;
-	rs_list_fix(&s->pick);
+	fit_picker(s);
 }
 
 static const char *header_art(enum rs_jumper_pos p)
@@ -133,7 +154,7 @@ static void draw_choice(WINDOW *w, int y, const char *label, const char *value, 
 	wattroff(w, rs_tui_style(RS_STYLE_SELECTED));
 }
 
-static void draw_socket(struct jumpers *s, WINDOW *w, int y, size_t i)
+static void draw_socket(const struct jumpers *s, WINDOW *w, int y, size_t i)
 {
 	const struct rs_board *b = rs_wizard_board(s->wz);
 	const struct rs_driver *d = rs_wizard_driver(s->wz, i);
@@ -164,12 +185,12 @@ static void draw_socket(struct jumpers *s, WINDOW *w, int y, size_t i)
 	wattroff(w, rs_tui_style(RS_STYLE_ERROR));
 }
 
-static void draw_picker(struct jumpers *s, WINDOW *w);
+static void draw_picker(const struct jumpers *s, WINDOW *w);
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
 	(void)ctx;
-	struct jumpers *s = st;
+	const struct jumpers *s = st;
 	struct rs_wizard_state *ws = &s->wz->st;
 	char val[64];
 	snprintf(val, sizeof(val), "%u V", ws->main_v);
@@ -184,13 +205,6 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	rs_tui_put(w, 3, 2, s->cols - 2,
 		   "Socket   Driver                 Jumper      Header above the socket");
 	wattroff(w, rs_tui_style(RS_STYLE_TITLE));
-	if (is_socket_row(s, s->focus)) {
-		size_t f = (size_t)(s->focus - FIRST_SOCKET);
-		if (f < s->sock_top)
-			s->sock_top = f;
-		if (f >= s->sock_top + SOCKET_ROWS)
-			s->sock_top = f - SOCKET_ROWS + 1;
-	}
 	int y = 4;
 	for (size_t i = s->sock_top; i < sockets(s) && i < s->sock_top + SOCKET_ROWS; i++)
 		draw_socket(s, w, y++, i);
@@ -269,17 +283,13 @@ static void draw_pick_row(void *data, size_t i, WINDOW *w, int y, bool selected)
 	wattroff(w, rs_tui_style(RS_STYLE_SELECTED));
 }
 
-static void draw_picker(struct jumpers *s, WINDOW *w)
+static void draw_picker(const struct jumpers *s, WINDOW *w)
 {
 	char title[64], name[32];
 	size_t sock = (size_t)(s->focus - FIRST_SOCKET);
 	snprintf(title, sizeof(title), "Driver in %s",
 		 rs_jumper_socket_name(rs_wizard_board(s->wz), sock, name, sizeof(name)));
-	int h = (int)s->pick.count + 2;
-	if (h > s->rows - 4)
-		h = s->rows - 4;
-	s->pick.height = h - 2;
-	rs_list_fix(&s->pick);
+	int h = s->pick.height + 2;
 	rs_box_draw(w, 2, 10, h, s->cols - 20, title);
 	rs_list_draw(&s->pick, w, 3, draw_pick_row);
 }
@@ -294,6 +304,7 @@ static void open_picker(struct jumpers *s)
 	for (size_t i = 0; d && i < s->wz->cat->driver_count; i++)
 		if (&s->wz->cat->drivers[i] == d)
 			sel = i + 1;
+	fit_picker(s);
 	rs_list_select(&s->pick, sel);
 	s->picking = true;
 }
@@ -324,6 +335,7 @@ static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int
 	int f = s->focus + (req == RS_REQ_UP ? -1 : 1);
 	if (f >= 0 && f <= next_row(s))
 		s->focus = f;
+	follow_focus(s);
 	return RS_KEY_HANDLED;
 }
 
@@ -392,6 +404,7 @@ static enum rs_key_result key_enter(void *st, void *ctx, enum rs_request req, in
 	if (s->focus == next_row(s))
 		return try_next(s);
 	s->focus++;
+	follow_focus(s);
 	return RS_KEY_HANDLED;
 }
 
@@ -402,6 +415,7 @@ static enum rs_key_result key_tab(void *st, void *ctx, enum rs_request req, int 
 	(void)ch;
 	struct jumpers *s = st;
 	s->focus = s->focus == next_row(s) ? 0 : next_row(s);
+	follow_focus(s);
 	return RS_KEY_HANDLED;
 }
 

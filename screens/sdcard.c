@@ -172,7 +172,7 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	struct sd_screen *s = st;
 	s->rows = rows;
 	s->cols = cols;
-	rs_sd_cards_layout(&s->cards, rows - 12 < 6 ? rows - 12 : 6);
+	rs_sd_cards_layout(&s->cards, rows - 12 < 6 ? rows - 12 : 6, cols - 4);
 }
 
 /* ---- confirm, write, check ---- */
@@ -377,10 +377,10 @@ static bool on_event(void *st, void *ctx, const struct rs_event *ev)
 
 /* ---- drawing ---- */
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
 	(void)ctx;
-	struct sd_screen *s = st;
+	const struct sd_screen *s = st;
 	int y = rs_sd_draw_firmware(w, 1, s->cols, s->fw_path, &s->fw, s->phase != PH_NO_FIRMWARE),
 	    width = s->cols - 4;
 	switch (s->phase) {

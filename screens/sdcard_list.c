@@ -189,8 +189,9 @@ const char *rs_sd_cards_target_at(const struct rs_sd_cards *c, size_t i)
 	return i < c->count ? c->rows[i].target : NULL;
 }
 
-void rs_sd_cards_layout(struct rs_sd_cards *c, int height)
+void rs_sd_cards_layout(struct rs_sd_cards *c, int height, int width)
 {
+	c->width = width;
 	c->list.height = height > 1 ? height : 1;
 	rs_list_fix(&c->list);
 }
@@ -215,7 +216,8 @@ static void draw_row(void *data, size_t i, WINDOW *w, int y, bool selected)
 	wattroff(w, a);
 }
 
-int rs_sd_cards_draw(struct rs_sd_cards *c, WINDOW *w, int y, int width, const char *problem)
+int rs_sd_cards_draw(const struct rs_sd_cards *c, WINDOW *w, int y, int width,
+		     const char *problem)
 {
 	if (problem) {
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
@@ -227,7 +229,6 @@ int rs_sd_cards_draw(struct rs_sd_cards *c, WINDOW *w, int y, int width, const c
 		rs_tui_put(w, y++, 4, width - 2, "(no card yet)");
 		wattroff(w, rs_tui_style(RS_STYLE_DIM));
 	} else {
-		c->width = width;
 		rs_list_draw(&c->list, w, y, draw_row);
 		y += (int)c->count < c->list.height ? (int)c->count : c->list.height;
 	}

@@ -28,7 +28,7 @@ struct rs_sd_cards {
 	bool synced;
 	unsigned long gen;
 	char hidden[320]; /* refused devices present right now, or "" */
-	int width;        /* of the last draw, for the row callback */
+	int width;        /* of a row, for the row callback (from layout) */
 };
 
 struct rs_sd_cards_change {
@@ -53,10 +53,12 @@ const char *rs_sd_cards_syspath(const struct rs_sd_cards *c);
 const char *rs_sd_cards_target(const struct rs_sd_cards *c);
 const char *rs_sd_cards_target_at(const struct rs_sd_cards *c, size_t i);
 
-void rs_sd_cards_layout(struct rs_sd_cards *c, int height);
+/* The list shows height rows of width columns. */
+void rs_sd_cards_layout(struct rs_sd_cards *c, int height, int width);
 bool rs_sd_cards_key(struct rs_sd_cards *c, enum rs_request req);
 /* The list at row y, then what is not shown and why; problem (discovery
  * trouble) is shown when set. Returns the next free row. */
-int rs_sd_cards_draw(struct rs_sd_cards *c, WINDOW *w, int y, int width, const char *problem);
+int rs_sd_cards_draw(const struct rs_sd_cards *c, WINDOW *w, int y, int width,
+		     const char *problem);
 
 #endif

@@ -81,10 +81,10 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	s->cols = cols;
 }
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
 	(void)ctx;
-	struct summary *s = st;
+	const struct summary *s = st;
 	if (s->text)
 		rs_text_draw(w, 1, 2, s->cols - 4, s->rows - 2, s->pager.top, s->text);
 }

@@ -60,7 +60,7 @@ static void field(WINDOW *w, int y, int width, const char *label, const char *te
 
 /* What is plugged in, live: boards on USB with the board files they match,
  * and the cards that could be written. Returns the next free row. */
-static int draw_hw(WINDOW *w, struct rs_wizard *wz, int y, int width)
+static int draw_hw(WINDOW *w, const struct rs_wizard *wz, int y, int width)
 {
 	char line[600];
 	const char *problem = rs_wizard_hw_problem(wz);
@@ -110,7 +110,7 @@ static int draw_hw(WINDOW *w, struct rs_wizard *wz, int y, int width)
 
 /* What the last Klipper start says about each MCU (as `doctor`), and the
  * one key that fixes it. Nothing when there is no usable klippy.log. */
-static int draw_doctor(WINDOW *w, struct rs_wizard *wz, int y, int width)
+static int draw_doctor(WINDOW *w, const struct rs_wizard *wz, int y, int width)
 {
 	char line[600];
 	size_t i = 0;
@@ -140,10 +140,10 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	s->cols = cols;
 }
 
-static void draw(void *st, void *ctx, WINDOW *w)
+static void draw(const void *st, const void *ctx, WINDOW *w)
 {
-	struct welcome *s = st;
-	struct rs_wizard *wz = ctx;
+	const struct welcome *s = st;
+	const struct rs_wizard *wz = ctx;
 	int y = 1, width = s->cols - 4;
 	y += rs_text_draw(w, y, 2, width, 7, 0, intro) + 1;
 
@@ -181,11 +181,13 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		bottom -= rs_text_lines(wz->state_problem, width) + 1;
 	int room = bottom - y;
 	if (rejected && room > 0) {
-		if (s->pager.top > (int)rejected - room)
-			s->pager.top = (int)rejected - room > 0 ? (int)rejected - room : 0;
+		/* Scrolled past the end: the last room lines. */
+		int top = s->pager.top;
+		if (top > (int)rejected - room)
+			top = (int)rejected - room > 0 ? (int)rejected - room : 0;
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
-		for (int i = 0; i < room && (size_t)(s->pager.top + i) < rejected; i++) {
-			const struct rs_error *e = &wz->cat->errors.items[s->pager.top + i];
+		for (int i = 0; i < room && (size_t)(top + i) < rejected; i++) {
+			const struct rs_error *e = &wz->cat->errors.items[top + i];
 			if (e->line > 0)
 				snprintf(line, sizeof(line), "%s:%d:%d: %s", base_name(e->file),
 					 e->line, e->col, e->msg);

@@ -69,7 +69,7 @@ void rs_list_fix(struct rs_list *l)
 		l->top = l->count - h;
 }
 
-void rs_list_draw(struct rs_list *l, WINDOW *w, int y0,
+void rs_list_draw(const struct rs_list *l, WINDOW *w, int y0,
 		  void (*row)(void *data, size_t i, WINDOW *w, int y, bool selected))
 {
 	for (int y = 0; y < l->height; y++) {

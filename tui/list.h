@@ -25,7 +25,7 @@ void rs_list_select(struct rs_list *l, size_t i);
 /* Keeps the cursor visible and valid after count or height changed. */
 void rs_list_fix(struct rs_list *l);
 /* Calls row() for every visible row; y is relative to y0. */
-void rs_list_draw(struct rs_list *l, WINDOW *w, int y0,
+void rs_list_draw(const struct rs_list *l, WINDOW *w, int y0,
 		  void (*row)(void *data, size_t i, WINDOW *w, int y, bool selected));
 
 #endif

@@ -39,10 +39,21 @@ static const char *nth_newest(const struct rs_logview *v, size_t i)
 	return v->lines[(v->next + RS_LOGVIEW_LINES - 1 - i) % RS_LOGVIEW_LINES];
 }
 
+/* The most a view of height lines can be scrolled back: the oldest line
+ * at its top. */
+static int max_back(const struct rs_logview *v, int height)
+{
+	size_t n = rs_logview_count(v);
+	return n > (size_t)height ? (int)(n - (size_t)height) : 0;
+}
+
 bool rs_logview_key(struct rs_logview *v, enum rs_request req, int height)
 {
 	int page = height > 1 ? height - 1 : 1;
-	int n = (int)rs_logview_count(v);
+	int n = max_back(v, height);
+	/* Lines kept coming while reading back: start from what is shown. */
+	if (v->back > n)
+		v->back = n;
 	switch (req) {
 	case RS_REQ_UP: v->back++; break;
 	case RS_REQ_DOWN: v->back--; break;
@@ -55,22 +66,20 @@ bool rs_logview_key(struct rs_logview *v, enum rs_request req, int height)
 	if (v->back < 0)
 		v->back = 0;
 	if (v->back > n)
-		v->back = n; /* the draw trims to what fits */
+		v->back = n;
 	return true;
 }
 
-void rs_logview_draw(struct rs_logview *v, WINDOW *w, int y, int x, int h, int wd)
+void rs_logview_draw(const struct rs_logview *v, WINDOW *w, int y, int x, int h, int wd)
 {
 	if (h < 3 || wd < 6)
 		return;
-	rs_box_draw(w, y, x, h, wd, v->back ? "Log (l hides, Up/Down scroll, End newest)"
-					    : "Log (l hides, Up/Down scroll)");
 	int inner = h - 2;
-	size_t n = rs_logview_count(v);
-	if ((size_t)v->back + (size_t)inner > n)
-		v->back = n > (size_t)inner ? (int)(n - (size_t)inner) : 0;
+	int back = v->back < max_back(v, inner) ? v->back : max_back(v, inner);
+	rs_box_draw(w, y, x, h, wd, back ? "Log (l hides, Up/Down scroll, End newest)"
+					 : "Log (l hides, Up/Down scroll)");
 	for (int i = 0; i < inner; i++) {
-		const char *l = nth_newest(v, (size_t)v->back + (size_t)(inner - 1 - i));
+		const char *l = nth_newest(v, (size_t)back + (size_t)(inner - 1 - i));
 		if (l)
 			rs_tui_put(w, y + 1 + i, x + 2, wd - 4, l);
 	}

@@ -23,9 +23,10 @@ struct rs_logview {
 void rs_logview_push(struct rs_logview *v, char *line);
 void rs_logview_clear(struct rs_logview *v);
 size_t rs_logview_count(const struct rs_logview *v);
-/* Up/Down/PgUp/PgDn/Home/End/j/k; true when the key scrolled. */
+/* Up/Down/PgUp/PgDn/Home/End for a view that shows height lines; true when
+ * the request scrolled. */
 bool rs_logview_key(struct rs_logview *v, enum rs_request req, int height);
 /* A box of h x wd at y,x with the lines that fit, newest at the bottom. */
-void rs_logview_draw(struct rs_logview *v, WINDOW *w, int y, int x, int h, int wd);
+void rs_logview_draw(const struct rs_logview *v, WINDOW *w, int y, int x, int h, int wd);
 
 #endif

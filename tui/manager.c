@@ -228,6 +228,8 @@ static void render(struct rs_manager *m)
 	werase(m->body);
 	if (o->draw)
 		o->draw(m->states[m->cur], m->cfg->ctx, m->body);
+	if (o->drawn)
+		o->drawn(m->states[m->cur], m->cfg->ctx);
 	touchwin(m->body);
 	wnoutrefresh(m->body);
 	if (m->overlay == OVERLAY_HELP)

@@ -56,7 +56,11 @@ struct rs_screen_ops {
 	void (*leave)(void *st, void *ctx);
 	/* The body is rows x cols (the terminal minus header and footer). */
 	void (*layout)(void *st, void *ctx, int rows, int cols);
-	void (*draw)(void *st, void *ctx, WINDOW *body);
+	/* Only draws: whatever it shows was settled by the calls before it. */
+	void (*draw)(const void *st, const void *ctx, WINDOW *body);
+	/* After a frame with draw()'s output went out: note what was shown
+	 * (to skip ticks that would change nothing). NULL: nothing to note. */
+	void (*drawn)(void *st, void *ctx);
 	/* Loop events; true when a redraw is needed. */
 	bool (*on_event)(void *st, void *ctx, const struct rs_event *ev);
 };
