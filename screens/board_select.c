@@ -10,7 +10,7 @@
 #include "screens/wizard.h"
 #include "tui/dialog.h"
 #include "tui/list.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -122,7 +122,7 @@ static void enter(void *st, void *ctx)
 static void stop_panel_timer(struct board_screen *s)
 {
 	if (s->panel_timer >= 0)
-		rs_loop_remove_timer(s->panel_timer);
+		rs_loop_remove_timer(rs_tui_loop(), s->panel_timer);
 	s->panel_timer = -1;
 }
 
@@ -321,7 +321,7 @@ static enum rs_key_result key_move(void *st, void *ctx, int key)
 		return RS_KEY_IGNORED;
 	stop_panel_timer(s);
 	if (current(s) != s->shown)
-		s->panel_timer = rs_loop_add_timer(PANEL_DELAY_MS, false, show_current, s);
+		s->panel_timer = rs_loop_add_timer(rs_tui_loop(), PANEL_DELAY_MS, false, show_current, s);
 	if (s->panel_timer < 0) /* no timer slot: show it now */
 		s->shown = current(s);
 	return RS_KEY_HANDLED;

@@ -10,7 +10,7 @@
 #include "platform/state_file.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
 #include "tui/manager.h"
 #include "tui/tui.h"
 
@@ -235,7 +235,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	}
 	struct late_start ls = { .w = &w, .opts = opts,
 				 .dcfg = { .mountinfo_path = opts->mountinfo } };
-	rs_loop_add_timer(0, false, start_looking, &ls);
+	rs_loop_add_timer(rs_tui_loop(), 0, false, start_looking, &ls);
 	struct rs_manager_config cfg = {
 		.screens = wizard_screens,
 		.count = sizeof(wizard_screens) / sizeof(wizard_screens[0]),

@@ -8,7 +8,7 @@
 #include "core/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/footer.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -412,7 +412,7 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 		if (dirty)
 			render(&m);
 		dirty = false;
-		enum rs_loop_wake w = rs_loop_wait(STDIN_FILENO, rs_tui_signal_fd());
+		enum rs_loop_wake w = rs_loop_wait(rs_tui_loop(), STDIN_FILENO, rs_tui_signal_fd());
 		if (w == RS_WAKE_SIGNAL || rs_tui_pending_signal()) {
 			*signo = rs_tui_pending_signal();
 			m.end = RS_END_SIGNAL;
@@ -445,7 +445,7 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 	free(m.help_text);
 	if (m.body)
 		delwin(m.body);
-	rs_loop_reset();
+	rs_loop_reset(rs_tui_loop());
 	return m.end;
 }
 

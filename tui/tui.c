@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "core/text_safe.h"
+#include "platform/loop.h"
 
 static SCREEN *screen;
 static bool active, colour, utf8;
@@ -212,6 +213,14 @@ bool rs_tui_active(void) { return active; }
 bool rs_tui_colour(void) { return colour; }
 bool rs_tui_utf8(void) { return utf8; }
 const char *rs_tui_dash(void) { return utf8 ? "\xe2\x80\x94" : "-"; }
+struct rs_loop *rs_tui_loop(void)
+{
+	static struct rs_loop *loop;
+	if (!loop)
+		loop = rs_loop_new();
+	return loop;
+}
+
 int rs_tui_signal_fd(void) { return sig_pipe[0]; }
 int rs_tui_pending_signal(void) { return pending_signal; }
 
