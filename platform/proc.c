@@ -60,7 +60,9 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	struct rs_child_env_opts eo = { .keep_locale = opts && opts->keep_locale,
-					.as_user = !(opts && opts->keep_root) };
+					.as_user = !(opts && opts->keep_root),
+					.path_first = opts ? opts->path_first : NULL,
+					.env_add = opts ? opts->env_add : NULL };
 	char **env = rs_child_env_new(&eo);
 	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
 		goto fail;

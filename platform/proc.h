@@ -20,6 +20,8 @@ struct rs_proc_opts {
 	 * inside rs_identity_as_root_begin/end (refused outside one). */
 	bool keep_root;
 	bool keep_locale; /* output is shown as is, never parsed */
+	const char *path_first; /* a directory put before PATH, or NULL */
+	char *const *env_add;   /* NAME=value entries for the child, or NULL */
 };
 
 struct rs_proc {

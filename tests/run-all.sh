@@ -12,7 +12,7 @@ PACKAGES=(
 	libyaml-dev libncurses-dev libudev-dev zlib1g-dev
 	libcmocka-dev libvterm-dev umockdev libumockdev-dev
 	dosfstools mtools fdisk tmux python3 git passwd
-	man-db
+	man-db ccache
 )
 if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO apt-get update

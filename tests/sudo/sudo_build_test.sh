@@ -100,9 +100,21 @@ build
 untouched fw-symlink "$T/rootfw"
 
 # --- a good build under sudo: every file is the user's -----------------------
+# Through ccache when it is installed: its cache is the user's too.
+if CCACHE=$(command -v ccache); then
+	mkdir -p "$T/masq"
+	ln -sf "$CCACHE" "$T/masq/arm-none-eabi-gcc"
+	export RATOS_SETUP_CCACHE=$T/masq
+fi
 fresh_home
 : >"$T/probe.log"
 build
+if [ -n "${RATOS_SETUP_CCACHE:-}" ]; then
+	has sudo-ccache-user "$H/$CACHE/build.log" "compiler cache: ccache through $T/masq, cache in $H/.cache/ratos-setup/ccache"
+	check sudo-ccache-filled test -n "$(find "$H/.cache/ratos-setup/ccache" -type f -name '*R')"
+	check sudo-ccache-not-roots test ! -e /root/.cache/ratos-setup/ccache
+	unset RATOS_SETUP_CCACHE
+fi
 check sudo-build-rc test "$(head -c 5 "$T/out")" = Built
 has sudo-build "$T/out" "Built $H/$FWB/firmware-test-f446.bin"
 check sudo-build-bin test -s "$H/$FWB/firmware-test-f446.bin"
