@@ -7,7 +7,8 @@
  * in boards/; TERM=linux gets plain ASCII, which cannot fit 80x24: the box
  * says so and gives the link as text, and after the terminal grows the code
  * is drawn and decodes.
- * usage: qr_screen_test BIN TEST_BOARDS_DIR DECODER TERM */
+ * Built without libqrencode (mode "none"), F2 says so and shows the link.
+ * usage: qr_screen_test BIN TEST_BOARDS_DIR BOARDS_DIR DECODER TERM code|none */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,10 +213,33 @@ static bool scenario_longest(struct vt *t, const char *boards_dir)
 	return true;
 }
 
+/* A build without libqrencode: the key is there, and says why there is no
+ * code, with the link whole as text. */
+static bool scenario_not_available(struct vt *t, const char *boards_dir)
+{
+	CHECK(start(t, boards_dir), "spawn");
+	EXPECT("Enter start");
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("> Octopus Pro 429");
+	EXPECT("F2 QR code");
+	CHECK(press_f2(t), "kf2 in terminfo");
+	EXPECT("QR code: Octopus Pro 429 documentation");
+	EXPECT("QR codes are not available in this build (built without libqrencode)");
+	EXPECT("https://os.ratrig.com/docs/boards/btt/octopus-pro-429 | Esc close");
+	vt_key(t, VTERM_KEY_ESCAPE);
+	CHECK(vt_wait_gone(t, "QR code:", WAIT_MS), "Esc closes it");
+	vt_char(t, 'q');
+	EXPECT("Quit ratos-setup?");
+	vt_char(t, 'y');
+	CHECK(vt_wait_exit(t, WAIT_MS) == 0, "quit");
+	return true;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: qr_screen_test BIN TEST_BOARDS_DIR BOARDS_DIR DECODER TERM\n");
+	if (argc != 7) {
+		fprintf(stderr, "usage: qr_screen_test BIN TEST_BOARDS_DIR BOARDS_DIR DECODER TERM "
+				"code|none\n");
 		return 2;
 	}
 	bin = argv[1];
@@ -229,14 +253,23 @@ int main(int argc, char **argv)
 	snprintf(env_state, sizeof(env_state), "XDG_STATE_HOME=%s/state", home);
 	snprintf(env_term, sizeof(env_term), "TERM=%s", term);
 
-	struct vt t = { 0 };
-	bool ok = scenario_test_boards(&t, argv[2]);
-	vt_close(&t);
-	printf("%s TERM=%s test boards\n", ok ? "PASS" : "FAIL", term);
-	t = (struct vt){ 0 };
-	ok = scenario_longest(&t, argv[3]);
-	vt_close(&t);
-	printf("%s TERM=%s longest link\n", ok ? "PASS" : "FAIL", term);
+	struct {
+		const char *name;
+		bool (*run)(struct vt *t, const char *boards_dir);
+		const char *boards_dir;
+	} const with_code[] = { { "test boards", scenario_test_boards, argv[2] },
+				{ "longest link", scenario_longest, argv[3] } },
+	  without[] = { { "not available", scenario_not_available, argv[2] } };
+	bool none = strcmp(argv[6], "none") == 0;
+	size_t n = none ? 1 : 2;
+	for (size_t i = 0; i < n; i++) {
+		struct vt t = { 0 };
+		const char *name = none ? without[i].name : with_code[i].name;
+		bool ok = none ? without[i].run(&t, without[i].boards_dir)
+			       : with_code[i].run(&t, with_code[i].boards_dir);
+		vt_close(&t);
+		printf("%s TERM=%s %s\n", ok ? "PASS" : "FAIL", term, name);
+	}
 
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
