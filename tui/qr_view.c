@@ -1,5 +1,6 @@
 #include "tui/qr_view.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@ enum rs_qr_style rs_qr_view_style(void)
 	/* The Linux console and vt100-type terminals may lack the block glyphs
 	 * in their font; '#' is in every font. */
 	const char *term = getenv("TERM");
-	bool plain_term = term && (strncmp(term, "linux", 5) == 0 || strncmp(term, "vt", 2) == 0);
+	bool plain_term = term && (strncmp(term, "linux", 5) == 0 ||
+				   (term[0] == 'v' && term[1] == 't' && isdigit((unsigned char)term[2])));
 	return rs_tui_utf8() && !plain_term ? RS_QR_HALF_BLOCKS : RS_QR_ASCII;
 }
 
