@@ -11,6 +11,7 @@
 #include "tui/dialog.h"
 #include "tui/list.h"
 #include "platform/loop.h"
+#include "tui/manager.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -36,6 +37,7 @@ struct board_screen {
 	 * serial console or SSH for text nobody reads. */
 	const struct rs_board *shown;
 	int panel_timer; /* loop timer handle, -1 when none */
+	char link_what[96]; /* the QR code box's title */
 };
 
 #define PANEL_DELAY_MS 50
@@ -398,6 +400,24 @@ static enum rs_key_result on_key(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
+/* The link of the board in the panel (the one whose link the border shows). */
+static const char *link(void *st, void *ctx, const char **what)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	if (!s->shown || !s->shown->docs_url)
+		return NULL;
+	snprintf(s->link_what, sizeof(s->link_what), "%s documentation", s->shown->name);
+	*what = s->link_what;
+	return s->shown->docs_url;
+}
+
+static bool has_link(void *st, void *ctx)
+{
+	const char *what;
+	return link(st, ctx, &what) != NULL;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { KEY_UP, KEY_DOWN }, "Up/Down", "move", false, key_move, NULL },
 	{ { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, "PgUp/PgDn/Home/End", "move faster", true,
@@ -406,6 +426,7 @@ static const struct rs_key_binding keys[] = {
 	{ { 0 }, "type", "filter", false, NULL, NULL },
 	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", "edit filter", true, key_backspace, filtering },
 	{ { 27 }, "Esc", "clear filter", false, key_clear, filtering },
+	RS_MANAGER_LINK_KEY(has_link),
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
 };
 
@@ -417,7 +438,8 @@ const struct rs_screen_ops rs_screen_board = {
 		"id or MCU to filter the list (several words must all match); Backspace edits "
 		"the filter and Esc clears it. While the filter is empty, q quits and ? shows "
 		"this help. The panel on the right shows the MCU, how the board is flashed, its "
-		"drivers and how well it is supported.",
+		"drivers and how well it is supported; F2 shows its documentation link as a QR "
+		"code, for a phone to open.",
 	.is_step = true,
 	.state_size = sizeof(struct board_screen),
 	.keys = keys,
@@ -426,4 +448,5 @@ const struct rs_screen_ops rs_screen_board = {
 	.layout = layout,
 	.draw = draw,
 	.on_key = on_key,
+	.link = link,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "screens/wizard.h"
+#include "tui/manager.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -13,6 +14,7 @@ struct endstop {
 	int choice;      /* 0 white, 1 black/other, 2 don't know */
 	char typed;      /* what was typed at the [y/N] prompt: 0, 'y' or 'n' */
 	bool refused;    /* Enter was pressed without a typed y */
+	char link_what[96]; /* the QR code box's title */
 };
 
 static const char *const choices[] = {
@@ -162,9 +164,30 @@ static enum rs_key_result key_erase(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
+/* The board's documentation, which has its pin diagram. */
+static const char *link(void *st, void *ctx, const char **what)
+{
+	struct endstop *s = st;
+	const struct rs_board *b = rs_wizard_board(ctx);
+	if (!b || !b->docs_url)
+		return NULL;
+	snprintf(s->link_what, sizeof(s->link_what), "%s pin diagram", b->name);
+	*what = s->link_what;
+	return b->docs_url;
+}
+
+static bool has_link(void *st, void *ctx)
+{
+	const char *what;
+	return link(st, ctx, &what) != NULL;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "colour", false, key_choose, NULL },
 	{ { 'y', 'Y', 'n', 'N' }, "y", "I have checked", false, key_yes_no, NULL },
+	/* Before Enter: the footer drops rows from the end when it is full, and
+	 * the prompt on the screen already says Enter. */
+	RS_MANAGER_LINK_KEY(has_link),
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "continue after y", false, key_enter, NULL },
 	{ { KEY_BACKSPACE, 127, 8 }, "Backspace", "erase answer", true, key_erase, NULL },
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
@@ -178,7 +201,8 @@ const struct rs_screen_ops rs_screen_endstop = {
 		"white connectors and are already right. For any other cable, swap the two outer "
 		"wires (red and white) at the board end, then check the cable against the board's "
 		"pin order at both ends. To go on, type y at the prompt and press Enter; Enter "
-		"alone does not confirm.",
+		"alone does not confirm. F2 shows the board's documentation link, with its pin "
+		"diagram, as a QR code for a phone to open.",
 	.is_step = true,
 	.state_size = sizeof(struct endstop),
 	.keys = keys,
@@ -186,4 +210,5 @@ const struct rs_screen_ops rs_screen_endstop = {
 	.enter = enter,
 	.layout = layout,
 	.draw = draw,
+	.link = link,
 };

@@ -9,10 +9,11 @@
 #include "tui/dialog.h"
 #include "tui/footer.h"
 #include "platform/loop.h"
+#include "tui/qr_view.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
-enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_QUIT };
+enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_QUIT, OVERLAY_QR };
 
 struct rs_manager {
 	const struct rs_manager_config *cfg;
@@ -25,6 +26,7 @@ struct rs_manager {
 	struct rs_pager help_pager;
 	char *help_text;
 	struct rs_dialog quit;
+	struct rs_qr_view qr;
 	const char *notice; /* one-shot message in the footer line */
 	bool done;
 	enum rs_manager_end end;
@@ -227,6 +229,8 @@ static void render(struct rs_manager *m)
 		draw_help(m);
 	else if (m->overlay == OVERLAY_QUIT)
 		rs_dialog_draw(&m->quit, m->rows, m->cols);
+	else if (m->overlay == OVERLAY_QR)
+		rs_qr_view_draw(&m->qr, m->rows, m->cols);
 	doupdate();
 }
 
@@ -272,6 +276,17 @@ static enum rs_key_result global_quit(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
+static void show_link(struct rs_manager *m)
+{
+	const struct rs_screen_ops *o = ops(m, m->cur);
+	const char *what = NULL;
+	const char *url = o->link ? o->link(m->states[m->cur], m->cfg->ctx, &what) : NULL;
+	if (!url)
+		return;
+	rs_qr_view_open(&m->qr, what ? what : o->title, url);
+	m->overlay = OVERLAY_QR;
+}
+
 static void go_next(struct rs_manager *m)
 {
 	for (size_t i = m->cur + 1; i < m->cfg->count; i++) {
@@ -306,12 +321,18 @@ static void apply_result(struct rs_manager *m, enum rs_key_result r)
 	case RS_KEY_BACK: global_back(m, m->cfg->ctx, 0); break;
 	case RS_KEY_JUMP: go_jump(m); break;
 	case RS_KEY_QUIT: m->done = true; m->end = RS_END_QUIT; break;
+	case RS_KEY_SHOW_LINK: show_link(m); break;
 	case RS_KEY_IGNORED: case RS_KEY_HANDLED: break;
 	}
 }
 
 static void overlay_key(struct rs_manager *m, int key)
 {
+	if (m->overlay == OVERLAY_QR) { /* any key closes it */
+		rs_qr_view_close(&m->qr);
+		m->overlay = OVERLAY_NONE;
+		return;
+	}
 	if (m->overlay == OVERLAY_HELP) {
 		int y, x, h, w;
 		help_geometry(m, &y, &x, &h, &w);
@@ -443,10 +464,19 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 		free(m.states[i]);
 	free(m.states);
 	free(m.help_text);
+	rs_qr_view_close(&m.qr);
 	if (m.body)
 		delwin(m.body);
 	rs_loop_reset(rs_tui_loop());
 	return m.end;
+}
+
+enum rs_key_result rs_manager_key_link(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)ctx;
+	(void)key;
+	return RS_KEY_SHOW_LINK;
 }
 
 enum rs_key_result rs_manager_key_next(void *st, void *ctx, int key)

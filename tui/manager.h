@@ -39,5 +39,10 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 
 /* A key binding's action that only moves on to the next step. */
 enum rs_key_result rs_manager_key_next(void *st, void *ctx, int key);
+/* The key row of a screen that shows a link: F2 opens it as a QR code (a
+ * phone opens what a console cannot). available says when there is one. */
+enum rs_key_result rs_manager_key_link(void *st, void *ctx, int key);
+#define RS_MANAGER_LINK_KEY(available) \
+	{ { KEY_F(2) }, "F2", "QR code", false, rs_manager_key_link, available }
 
 #endif

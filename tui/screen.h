@@ -17,6 +17,7 @@ enum rs_key_result {
 	RS_KEY_BACK,    /* previous step that applies */
 	RS_KEY_JUMP,    /* go to the screen the manager's jump_target() names */
 	RS_KEY_QUIT,    /* leave at once (no confirmation; the user already chose) */
+	RS_KEY_SHOW_LINK, /* show the screen's link() as a QR code */
 };
 
 /* One row of a key table. The same rows dispatch keys, build the footer
@@ -55,6 +56,9 @@ struct rs_screen_ops {
 	enum rs_key_result (*on_key)(void *st, void *ctx, int key);
 	/* Loop events; true when a redraw is needed. */
 	bool (*on_event)(void *st, void *ctx, const struct rs_event *ev);
+	/* The web page the screen shows now (the board's documentation), for
+	 * RS_KEY_SHOW_LINK; *what names it for the box title. NULL: none. */
+	const char *(*link)(void *st, void *ctx, const char **what);
 };
 
 #endif

@@ -120,6 +120,8 @@ static void setup_styles(void)
 	styles[RS_STYLE_WARN] = A_BOLD;
 	styles[RS_STYLE_OK] = A_NORMAL;
 	styles[RS_STYLE_DIM] = A_NORMAL;
+	/* Without colours, reverse video: consoles draw light text on dark. */
+	styles[RS_STYLE_QR] = A_REVERSE;
 	if (!colour)
 		return;
 	int bg = COLOR_BLACK;
@@ -130,11 +132,13 @@ static void setup_styles(void)
 	init_pair(3, COLOR_YELLOW, bg);
 	init_pair(4, COLOR_GREEN, bg);
 	init_pair(5, COLOR_CYAN, bg);
+	init_pair(6, COLOR_BLACK, COLOR_WHITE);
 	styles[RS_STYLE_HEADER] = COLOR_PAIR(1) | A_BOLD;
 	styles[RS_STYLE_ERROR] = COLOR_PAIR(2) | A_BOLD;
 	styles[RS_STYLE_WARN] = COLOR_PAIR(3) | A_BOLD;
 	styles[RS_STYLE_OK] = COLOR_PAIR(4);
 	styles[RS_STYLE_TITLE] = COLOR_PAIR(5) | A_BOLD;
+	styles[RS_STYLE_QR] = COLOR_PAIR(6);
 }
 
 bool rs_tui_init(char *why, size_t why_len)

@@ -22,6 +22,7 @@ enum rs_style {
 	RS_STYLE_WARN,     /* needs attention */
 	RS_STYLE_OK,
 	RS_STYLE_DIM,
+	RS_STYLE_QR,       /* a QR code: dark ink on light, whatever the theme */
 	RS_STYLE_COUNT,
 };
 
