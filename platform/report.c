@@ -333,17 +333,52 @@ char *rs_report_default_name(void)
 	return rs_xasprintf("ratos-setup-report-%s.tar.gz", stamp);
 }
 
+/* Whether a connected board is one the printer uses: its by-id link or
+ * its device is what an [mcu] serial: names (through /dev/RatOS links too). */
+static bool is_configured(const struct rs_hw_board *hb, const struct rs_doctor_report *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const char *cfg = d->entries[i].serial;
+		if (!cfg[0])
+			continue;
+		if (hb->by_id && strcmp(hb->by_id, cfg) == 0)
+			return true;
+		/* The same file once links are followed (stat, not realpath:
+		 * umockdev's realpath, in the udev tests, corrupts memory). */
+		struct stat a, b;
+		if (hb->devnode && stat(cfg, &a) == 0 && stat(hb->devnode, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* Kept: the configured boards' serials, and serials that are a board id
+ * (RatOS-built firmware's: the same on every printer with that board, and
+ * masking them would mask the board's name everywhere). Masked: every
+ * other connected board's. */
 static void rules_for(const struct rs_report_opts *o, const struct rs_doctor_report *d,
 		      struct rs_redact_rules *rules, char (*keep)[256], const char **keep_p,
-		      const char **mask_p, size_t mask_max)
+		      size_t keep_max, const char **mask_p, size_t mask_max)
 {
-	for (size_t i = 0; i < d->count; i++)
-		if (rs_redact_serial_of(d->entries[i].serial, keep[rules->keep_count], 256))
-			keep_p[rules->keep_count] = keep[rules->keep_count], rules->keep_count++;
+	size_t k = 0;
+	for (size_t i = 0; i < d->count && k < keep_max; i++)
+		if (rs_redact_serial_of(d->entries[i].serial, keep[k], 256))
+			k++;
+	for (size_t i = 0; o->hw && i < o->hw->board_count; i++) {
+		const struct rs_hw_board *hb = &o->hw->boards[i];
+		if (!hb->serial)
+			continue;
+		bool kept = rs_catalog_find(o->cat, hb->serial) || is_configured(hb, d);
+		if (kept && k < keep_max)
+			snprintf(keep[k++], 256, "%s", hb->serial);
+		else if (!kept && rules->mask_count < mask_max)
+			mask_p[rules->mask_count++] = hb->serial;
+	}
+	for (size_t i = 0; i < k; i++)
+		keep_p[i] = keep[i];
+	rules->keep_count = k;
 	rules->keep_serials = keep_p;
-	for (size_t i = 0; o->hw && i < o->hw->board_count && rules->mask_count < mask_max; i++)
-		if (o->hw->boards[i].serial)
-			mask_p[rules->mask_count++] = o->hw->boards[i].serial;
 	rules->mask_serials = mask_p;
 }
 
@@ -359,11 +394,12 @@ enum rs_report_status rs_report_make(const struct rs_report_opts *o, struct rs_r
 	collect(o, &r, d);
 	add_text(&r, DIR_NAME "README.txt", readme(&r));
 
-	char keep[RS_DOCTOR_MAX_MCUS][256];
-	const char *keep_p[RS_DOCTOR_MAX_MCUS], *mask_p[64];
+	enum { KEEP_MAX = RS_DOCTOR_MAX_MCUS + 32, MASK_MAX = 64 };
+	char(*keep)[256] = rs_xcalloc(KEEP_MAX, 256);
+	const char *keep_p[KEEP_MAX], *mask_p[MASK_MAX];
 	char *home = rs_path_home();
 	struct rs_redact_rules rules = { .home = home };
-	rules_for(o, d, &rules, keep, keep_p, mask_p, 64);
+	rules_for(o, d, &rules, keep, keep_p, KEEP_MAX, mask_p, MASK_MAX);
 
 	struct rs_tar tar = { 0 };
 	long long now = (long long)time(NULL);
@@ -389,6 +425,7 @@ enum rs_report_status rs_report_make(const struct rs_report_opts *o, struct rs_r
 	}
 	free(gz);
 	rs_tar_free(&tar);
+	free(keep);
 	free(home);
 	for (size_t i = 0; i < r.count; i++) {
 		free(r.items[i].name);

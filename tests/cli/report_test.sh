@@ -14,7 +14,8 @@ set -u
 BIN=$(realpath "$1") SRC=$(cd "$2" && pwd)
 if [ "${3:-}" != --inner ] && command -v umockdev-run >/dev/null 2>&1; then
 	exec umockdev-run -d "$SRC/tests/udev/data/klipper-f429.umockdev" \
-		-d "$SRC/tests/udev/data/katapult.umockdev" -- bash "$0" "$1" "$2" --inner
+		-d "$SRC/tests/udev/data/katapult.umockdev" \
+		-d "$SRC/tests/udev/data/klipper-f446-ratos.umockdev" -- bash "$0" "$1" "$2" --inner
 fi
 UDEV=${UMOCKDEV_DIR:+yes}
 echo "emulated udev: ${UDEV:-no}"
@@ -102,6 +103,14 @@ if [ -n "$UDEV" ]; then
 	has devices-unrelated "$R/devices.txt" "<serial>"
 	rs devices --all >"$T/devices.raw" 2>&1
 	has devices-raw-has-it "$T/devices.raw" "$UNRELATED" # so masking it is what hid it
+fi
+# RatOS-built firmware's serial is the board id: the same on every such
+# printer, so it stays (masking it would mask the board's name everywhere).
+if [ -n "$UDEV" ]; then
+	run ratos-serial 0 "$BIN" --boards-dir "$SRC/boards" report --output "$T/ratos.tar.gz"
+	tar xzOf "$T/ratos.tar.gz" ratos-setup-report/devices.txt >"$T/ratos-devices"
+	has ratos-serial "$T/ratos-devices" "usb-Klipper_stm32f446xx_btt-octopus-pro-446-if00"
+	has ratos-serial-masked-other "$T/ratos-devices" "usb-katapult_stm32f446xx_<serial>-if00"
 fi
 # No planted secret, no path of the fake home, anywhere in the archive.
 gzip -dc "$A" >"$T/all.tar"
