@@ -15,5 +15,7 @@ const struct rs_command rs_commands[] = {
 	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
 	{ "doctor", "[--klipper DIR] [--log FILE] [--config FILE] [--json]",
 	  "after a Klipper update: which MCU needs new firmware, and the fix", rs_cmd_doctor },
+	{ "report", "[--output FILE] [--force]", "one archive to post when asking for help, "
+	  "secrets left out", rs_cmd_report },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);

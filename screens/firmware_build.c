@@ -14,6 +14,7 @@
 #include "screens/firmware_run.h"
 #include "screens/firmware_text.h"
 #include "screens/firmware_view.h"
+#include "screens/report_key.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
 #include "tui/dialog.h"
@@ -271,6 +272,23 @@ static bool can_retry(void *st, void *ctx)
 	return not_asking(s) && (s->phase == PH_FAILED || s->phase == PH_CANCELLED);
 }
 
+static bool failed(void *st, void *ctx)
+{
+	(void)ctx;
+	struct fwscreen *s = st;
+	return not_asking(s) && s->phase == PH_FAILED;
+}
+
+static enum rs_key_result key_report(void *st, void *ctx, int key)
+{
+	(void)key;
+	struct fwscreen *s = st;
+	struct rs_wizard *w = ctx;
+	rs_wizard_write_report(w);
+	s->notice = w->report_msg;
+	return RS_KEY_HANDLED;
+}
+
 static bool can_rebuild(void *st, void *ctx)
 {
 	(void)ctx;
@@ -417,6 +435,7 @@ static const struct rs_key_binding keys[] = {
 	{ { 'r', 'R' }, "r", "retry", false, key_build, can_retry },
 	{ { 'r', 'R' }, "r", "rebuild", false, key_rebuild, can_rebuild },
 	{ { 'l', 'L' }, "l", "log", false, key_log, has_log },
+	{ { RS_REPORT_KEYS }, RS_REPORT_LEGEND, false, key_report, failed },
 	{ { 'c', 'C' }, "c", "cancel", false, key_cancel, building },
 	{ { 27 }, "Esc", "stop and back", false, key_cancel, building },
 	{ { 'q', 'Q' }, "q", "stop and quit", false, key_cancel, building },

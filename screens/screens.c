@@ -214,7 +214,9 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	struct rs_wizard w = { .cat = opts->catalog,
 			       .preselect_id = opts->preselect_id,
 			       .connected_id = opts->connected_id,
-			       .klipper_dir = opts->klipper_dir };
+			       .klipper_dir = opts->klipper_dir,
+			       .boards_dir = opts->boards_dir,
+			       .version = opts->version };
 	rs_wizard_state_init(&w.st);
 	w.state_path = rs_state_file_path();
 	load_saved(&w, opts->reset);

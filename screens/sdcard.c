@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
+#include "screens/report_key.h"
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
@@ -435,6 +437,37 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		rs_sd_draw_msg(w, y + 1, s->cols, s->rows - y - 2, s->msg, s->msg_style);
 }
 
+/* A fault on the screen: no usable firmware, or a write, card or check
+ * that went wrong. */
+static bool failed(void *st, void *ctx)
+{
+	(void)ctx;
+	const struct sd_screen *s = st;
+	return s->phase == PH_NO_FIRMWARE ||
+	       (s->phase != PH_CONFIRM && s->msg[0] &&
+		(s->msg_style == RS_STYLE_ERROR || s->msg_style == RS_STYLE_WARN));
+}
+
+/* The report's line goes under the fault, which stays on the screen. */
+static enum rs_key_result key_report(void *st, void *ctx, int key)
+{
+	(void)key;
+	struct sd_screen *s = st;
+	struct rs_wizard *w = ctx;
+	rs_wizard_write_report(w);
+	char *buf = s->phase == PH_NO_FIRMWARE ? s->fw_problem : s->msg;
+	size_t cap = s->phase == PH_NO_FIRMWARE ? sizeof(s->fw_problem) : sizeof(s->msg);
+	char *old = rs_xstrdup(buf);
+	char *cut = strstr(old, "\n\nReport for help written: ");
+	if (!cut)
+		cut = strstr(old, "\n\n!! No report: ");
+	if (cut)
+		*cut = '\0'; /* a second p replaces the first line */
+	snprintf(buf, cap, "%s\n\n%s", old, w->report_msg);
+	free(old);
+	return RS_KEY_HANDLED;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { KEY_UP, KEY_DOWN }, "Up/Down", "choose a card", false, key_move, choosing },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "write to this card", false, key_write, choosing },
@@ -443,6 +476,7 @@ static const struct rs_key_binding keys[] = {
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "(waits for a card)", true, key_wait, waiting },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, rs_manager_key_next, written },
 	{ { 'c', 'C' }, "c", "check the card", false, key_check, can_check },
+	{ { RS_REPORT_KEYS }, RS_REPORT_LEGEND, false, key_report, failed },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE }, "Up/Down", "scroll the steps", true,
 	  key_scroll, written },
 	/* Legend only: the dialog takes these keys in on_key. */

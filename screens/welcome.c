@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "platform/doctor.h"
+#include "screens/report_key.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/text.h"
@@ -179,6 +180,8 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		bottom -= 3 + (changed ? rs_text_lines(changed, width) : 0);
 	if (wz->state_problem[0])
 		bottom -= rs_text_lines(wz->state_problem, width) + 1;
+	if (wz->report_msg[0])
+		bottom -= rs_text_lines(wz->report_msg, width) + 1;
 	int room = bottom - y;
 	if (rejected && room > 0) {
 		if (s->pager.top > (int)rejected - room)
@@ -200,6 +203,11 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		wattron(w, rs_tui_style(RS_STYLE_WARN));
 		y += rs_text_draw(w, y, 2, width, 3, 0, wz->state_problem) + 1;
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));
+	}
+	if (wz->report_msg[0]) {
+		wattron(w, rs_tui_style(wz->report_msg[0] == '!' ? RS_STYLE_WARN : RS_STYLE_OK));
+		y += rs_text_draw(w, y, 2, width, 3, 0, wz->report_msg) + 1;
+		wattroff(w, rs_tui_style(wz->report_msg[0] == '!' ? RS_STYLE_WARN : RS_STYLE_OK));
 	}
 	if (wz->resume_offered) {
 		const struct rs_board *b = rs_catalog_find(wz->cat, wz->saved.board);
@@ -259,6 +267,29 @@ static enum rs_key_result key_start_over(void *st, void *ctx, int key)
 	return RS_KEY_HANDLED;
 }
 
+/* The last Klipper start went wrong or an MCU needs new firmware. */
+static bool trouble(void *st, void *ctx)
+{
+	(void)st;
+	const struct rs_wizard *w = ctx;
+	const struct rs_doctor_report *d = w->doctor;
+	if (!d || d->count == 0)
+		return false;
+	bool behind = d->protocol_error;
+	for (size_t i = 0; i < d->count; i++)
+		behind = behind || d->entries[i].judged.verdict == RS_DOC_FIRMWARE_OLDER ||
+			 d->entries[i].judged.verdict == RS_DOC_BUILT_NOT_FLASHED;
+	return behind;
+}
+
+static enum rs_key_result key_report(void *st, void *ctx, int key)
+{
+	(void)st;
+	(void)key;
+	rs_wizard_write_report(ctx);
+	return RS_KEY_HANDLED;
+}
+
 static bool can_fix(void *st, void *ctx)
 {
 	(void)st;
@@ -285,6 +316,7 @@ static const struct rs_key_binding keys[] = {
 	  resume_offered },
 	{ { 'n', 'N' }, "n", "start over", false, key_start_over, resume_offered },
 	{ { 'f', 'F' }, "f", "fix it", false, key_fix, can_fix },
+	{ { RS_REPORT_KEYS }, RS_REPORT_LEGEND, false, key_report, trouble },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "start", false, key_start, not_resuming },
 	{ { KEY_UP, KEY_DOWN, 'k', 'j' }, "Up/Down", "scroll", true, key_scroll, NULL },
 	{ { 0 }, NULL, NULL, false, NULL, NULL },
