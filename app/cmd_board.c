@@ -1,9 +1,14 @@
-/* ratos-setup board ID [--json]: everything known about one board. */
+/* ratos-setup board ID [--json] [--qr [--ascii]]: everything known about
+ * one board, or its documentation link as a QR code. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "core/json_out.h"
+#include "core/qr.h"
+#include "platform/qrcode.h"
 
 static void json_strv(struct rs_json *j, const char *key, const struct rs_strv *v)
 {
@@ -119,25 +124,62 @@ static void print_text(const struct rs_board *b)
 		printf("%-16s%s\n", "Docs", b->docs_url);
 }
 
+/* The code is ink on dark modules; on a terminal it gets its own black on
+ * white, since a dark theme would show it inverted, which many phones do not
+ * read. Into a file or pipe it goes plain. */
+static int print_qr(const struct rs_board *b, enum rs_qr_style style)
+{
+	if (!b->docs_url) {
+		fprintf(stderr, "ratos-setup board: %s has no documentation link.\n", b->id);
+		return RS_EXIT_FAIL;
+	}
+	struct rs_qr qr;
+	char *why = NULL;
+	if (!rs_qrcode_encode(b->docs_url, &qr, &why)) {
+		fprintf(stderr, "ratos-setup board: %s. The link as text:\n", why);
+		printf("%s\n", b->docs_url);
+		free(why);
+		return RS_EXIT_FAIL;
+	}
+	const char *term = getenv("TERM");
+	bool colour = isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0;
+	int rows, cols;
+	rs_qr_text_size(&qr, style, &rows, &cols);
+	for (int r = 0; r < rows; r++) {
+		char *line = rs_qr_text_line(&qr, style, r);
+		printf(colour ? "\033[30;47m%s\033[0m\n" : "%s\n", line);
+		free(line);
+	}
+	printf("%s\n", b->docs_url);
+	rs_qr_free(&qr);
+	return RS_EXIT_OK;
+}
+
 int rs_cmd_board(struct rs_app *app, int argc, char **argv)
 {
 	const char *id = NULL;
-	bool json = false;
+	bool json = false, qr = false, ascii = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--qr") == 0)
+			qr = true;
+		else if (strcmp(argv[i], "--ascii") == 0)
+			ascii = true;
 		else if (argv[i][0] != '-' && !id)
 			id = argv[i];
 		else
 			id = NULL, argc = 0;
 	}
-	if (!id) {
-		fprintf(stderr, "usage: ratos-setup board ID [--json]\n");
+	if (!id || (json && (qr || ascii)) || (ascii && !qr)) {
+		fprintf(stderr, "usage: ratos-setup board ID [--json | --qr [--ascii]]\n");
 		return RS_EXIT_USAGE;
 	}
 	const struct rs_board *b = rs_app_board(app, id);
 	if (!b)
 		return RS_EXIT_USAGE;
+	if (qr)
+		return print_qr(b, ascii ? RS_QR_ASCII : RS_QR_HALF_BLOCKS);
 	if (json)
 		print_json(b);
 	else

@@ -17,6 +17,7 @@
 #include "core/card_policy.h"
 #include "core/json_out.h"
 #include "platform/discovery.h"
+#include "platform/loop.h"
 
 struct devices_opts {
 	bool all, json, watch;
@@ -311,11 +312,41 @@ static void on_change(void *ctx, const struct rs_hw_event *ev)
 	fflush(stdout);
 }
 
+struct watcher {
+	struct rs_discovery *d;
+	struct watch_ctx w;
+	long end_ms; /* --watch SECONDS: when to stop; 0: never */
+	bool ended;
+};
+
 static long now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static bool on_udev(int fd, short revents, void *data)
+{
+	(void)fd;
+	struct watcher *wt = data;
+	if (!(revents & POLLIN))
+		return false;
+	struct rs_hw_list before;
+	rs_hw_list_copy(&before, rs_discovery_list(wt->d));
+	if (rs_discovery_process(wt->d))
+		rs_hw_list_diff(&before, rs_discovery_list(wt->d), on_change, &wt->w);
+	rs_hw_list_free(&before);
+	return false;
+}
+
+/* Checked often rather than one long timer: a year of seconds does not fit
+ * a timer's interval. */
+static bool time_is_up(void *data)
+{
+	struct watcher *wt = data;
+	wt->ended = now_ms() >= wt->end_ms;
+	return false;
 }
 
 static int watch(struct rs_discovery *d, const struct rs_catalog *cat,
@@ -331,30 +362,16 @@ static int watch(struct rs_discovery *d, const struct rs_catalog *cat,
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	struct watch_ctx w = { .cat = cat, .all = o->all, .json = o->json };
-	long end = o->seconds >= 0 ? now_ms() + o->seconds * 1000L : 0;
-	while (!interrupted) {
-		int timeout = -1;
-		if (o->seconds >= 0) {
-			long left = end - now_ms();
-			if (left <= 0)
-				break;
-			timeout = left > INT_MAX ? INT_MAX : (int)left;
-		}
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int n = poll(&pfd, 1, timeout);
-		if (n < 0 && errno != EINTR) {
-			perror("ratos-setup: poll");
-			return RS_EXIT_FAIL;
-		}
-		if (n <= 0 || !(pfd.revents & POLLIN))
-			continue;
-		struct rs_hw_list before;
-		rs_hw_list_copy(&before, rs_discovery_list(d));
-		if (rs_discovery_process(d))
-			rs_hw_list_diff(&before, rs_discovery_list(d), on_change, &w);
-		rs_hw_list_free(&before);
+	struct watcher wt = { .d = d, .w = { .cat = cat, .all = o->all, .json = o->json } };
+	struct rs_loop *loop = rs_loop_new();
+	rs_loop_add_fd(loop, fd, POLLIN, on_udev, &wt);
+	if (o->seconds >= 0) {
+		wt.end_ms = now_ms() + o->seconds * 1000L;
+		rs_loop_add_timer(loop, o->seconds ? 50 : 0, true, time_is_up, &wt);
 	}
+	while (!interrupted && !wt.ended)
+		rs_loop_wait(loop, -1, -1);
+	rs_loop_free(loop);
 	return RS_EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "app/sd_report.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "platform/fw_previous.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
 #include "platform/sdformat.h"
@@ -25,6 +26,7 @@ struct sd_opts {
 	const char *mountinfo; /* mount table for finding the system disk (tests) */
 	const char *klipper;   /* the tree the firmware must match; NULL: ~/klipper */
 	bool allow_stale;
+	bool previous; /* the image the last install replaced */
 	bool yes;
 	bool json;
 };
@@ -33,8 +35,9 @@ static void usage(FILE *out)
 {
 	fputs("usage: ratos-setup sdcard write --board ID [--device PATH] [--file FIRMWARE] "
 	      "[--klipper DIR]\n"
-	      "                                [--allow-stale-firmware] [--yes] [--json]\n"
-	      "       ratos-setup sdcard check --board ID [--device PATH] [--file FIRMWARE] [--json]\n"
+	      "                                [--previous] [--allow-stale-firmware] [--yes] [--json]\n"
+	      "       ratos-setup sdcard check --board ID [--device PATH] [--file FIRMWARE] "
+	      "[--previous] [--json]\n"
 	      "       ratos-setup sdcard format --device PATH [--confirm PATH]\n"
 	      "PATH is a partition (/dev/sda1), a whole card (/dev/sda) or an image file.\n"
 	      "Without --device, write and check use the one card found in a card reader;\n"
@@ -43,7 +46,10 @@ static void usage(FILE *out)
 	      "2 on usage errors or an unreadable card.\n"
 	      "write refuses (exit 1) firmware built for another Klipper version than the\n"
 	      "tree's (~/klipper or --klipper DIR) or from another board config, and names\n"
-	      "the command that rebuilds it; --allow-stale-firmware writes it anyway.\n",
+	      "the command that rebuilds it; --allow-stale-firmware writes it anyway.\n"
+	      "--previous uses the firmware the board's last build replaced\n"
+	      "(firmware-ID.prev.bin), for a Klipper tree rolled back to its version; it\n"
+	      "must match the tree as strictly as the current one.\n",
 	      out);
 }
 
@@ -70,6 +76,8 @@ static int parse(int argc, char **argv, struct sd_opts *o)
 			o->json = true;
 		} else if (strcmp(a, "--allow-stale-firmware") == 0) {
 			o->allow_stale = true;
+		} else if (strcmp(a, "--previous") == 0) {
+			o->previous = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return -1;
@@ -112,6 +120,24 @@ static const struct rs_board *board_and_firmware(struct rs_app *app, const struc
 		*rc = rs_sd_report_fail(o->json, st, errs, RS_EXIT_USAGE);
 		return NULL;
 	}
+	if (o->previous) {
+		struct rs_fw_previous prev;
+		if (!rs_fw_previous_find(NULL, b->id, &prev)) {
+			char *dir = rs_path_firmware_dir(), *shown = rs_path_pretty(dir);
+			fprintf(stderr, "ratos-setup sdcard: no previous firmware for %s in %s: a build "
+					"keeps the image it replaces as firmware-%s.prev.bin, so there is "
+					"one from the second installed build on.\n",
+				b->id, shown, b->id);
+			free(dir);
+			free(shown);
+			*rc = RS_EXIT_FAIL;
+			return NULL;
+		}
+		*fw = prev.image;
+		prev.image = NULL;
+		rs_fw_previous_free(&prev);
+		return b;
+	}
 	*fw = o->file ? rs_xstrdup(o->file) : default_firmware(b);
 	return b;
 }
@@ -140,7 +166,8 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	const struct rs_board *b = board_and_firmware(app, o, &errs, &fw, &rc);
 	if (!b)
 		goto out;
-	if ((rc = rs_fw_gate("sdcard write", b, fw, o->klipper, o->allow_stale, o->json)) >= 0)
+	if ((rc = rs_fw_gate("sdcard write", b, fw, o->klipper, o->allow_stale, o->previous,
+			     o->json)) >= 0)
 		goto out;
 	rc = RS_EXIT_USAGE;
 	if ((st = rs_sd_firmware_check(b, fw, &info, &errs)) != RS_SD_OK) {
@@ -323,6 +350,11 @@ int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv)
 	if (strcmp(sub, "write") != 0 && strcmp(sub, "check") != 0) {
 		fprintf(stderr, "ratos-setup sdcard: unknown action '%s'\n", sub);
 		usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	if (o.previous && o.file) {
+		fprintf(stderr, "ratos-setup sdcard: --previous and --file both name the firmware; "
+				"give one\n");
 		return RS_EXIT_USAGE;
 	}
 	if (!o.board) {

@@ -38,6 +38,8 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 		return RS_EXIT_FAIL;
 	}
 	opts.catalog = cat;
+	opts.boards_dir = app->boards_dir;
+	opts.version = RS_VERSION;
 	if (first_boot)
 		return rs_first_boot_run(app, &opts);
 	int rc = rs_app_lock(app, NULL, "wizard");

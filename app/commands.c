@@ -3,7 +3,8 @@
 /* Order here is the order of `ratos-setup --help`. */
 const struct rs_command rs_commands[] = {
 	{ "boards", "[--json]", "list every known board", rs_cmd_boards },
-	{ "board", "ID [--json]", "everything known about one board", rs_cmd_board },
+	{ "board", "ID [--json | --qr [--ascii]]",
+	  "everything known about one board, or its docs link as a QR code", rs_cmd_board },
 	{ "config", "ID", "the Klipper config fragment the build uses", rs_cmd_config },
 	{ "devices", "[--all] [--json] [--watch [SECONDS]]",
 	  "connected boards and SD cards that can be written", rs_cmd_devices },
@@ -14,5 +15,7 @@ const struct rs_command rs_commands[] = {
 	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
 	{ "doctor", "[--klipper DIR] [--log FILE] [--config FILE] [--json]",
 	  "after a Klipper update: which MCU needs new firmware, and the fix", rs_cmd_doctor },
+	{ "report", "[--output FILE] [--force]", "one archive to post when asking for help, "
+	  "secrets left out", rs_cmd_report },
 };
 const unsigned rs_command_count = sizeof(rs_commands) / sizeof(rs_commands[0]);

@@ -24,5 +24,6 @@ int rs_cmd_build(struct rs_app *app, int argc, char **argv);
 int rs_cmd_fwinfo(struct rs_app *app, int argc, char **argv);
 int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv);
 int rs_cmd_doctor(struct rs_app *app, int argc, char **argv);
+int rs_cmd_report(struct rs_app *app, int argc, char **argv);
 
 #endif

@@ -11,7 +11,7 @@
 
 #define ALLOW_FLAG "--allow-stale-firmware"
 
-static void refuse_json(const struct rs_fw_status *s, const char *rebuild)
+static void refuse_json(const struct rs_fw_status *s, const char *rebuild, bool previous)
 {
 	struct rs_json j;
 	rs_json_init(&j, stdout);
@@ -24,12 +24,13 @@ static void refuse_json(const struct rs_fw_status *s, const char *rebuild)
 	rs_json_kv_string(&j, "klipper_version", s->tree_version);
 	rs_json_kv_string(&j, "reason", s->reason);
 	rs_json_kv_string(&j, "rebuild", rebuild);
+	rs_json_kv_bool(&j, "previous", previous);
 	rs_json_object_end(&j);
 	rs_json_finish(&j);
 }
 
 int rs_fw_gate(const char *cmd, const struct rs_board *b, const char *fw, const char *klipper_dir,
-	       bool allow_stale, bool json)
+	       bool allow_stale, bool previous, bool json)
 {
 	struct rs_klipper_tree tree;
 	bool found = rs_klipper_tree_find(klipper_dir, &tree);
@@ -55,7 +56,18 @@ int rs_fw_gate(const char *cmd, const struct rs_board *b, const char *fw, const 
 			fprintf(stderr, "ratos-setup: warning: %s is stale (%s); writing it anyway "
 					"because of " ALLOW_FLAG ".\n", pretty, s.reason);
 		} else if (json) {
-			refuse_json(&s, rebuild);
+			refuse_json(&s, rebuild, previous);
+			rc = RS_EXIT_FAIL;
+		} else if (previous) {
+			/* Rebuilding would replace the current image, not this one: the
+			 * previous firmware fits only a tree rolled back to it. */
+			fprintf(stderr, "ratos-setup %s: the previous firmware %s does not match the "
+					"Klipper tree: %s. Nothing was written: the board would stop "
+					"with \"MCU Protocol error\".\n"
+					"It is for a Klipper rolled back to %s; roll the tree back first, "
+					"or write the current firmware (without --previous).\n"
+					"(" ALLOW_FLAG " writes it anyway)\n",
+				cmd, pretty, s.reason, s.image_version ? s.image_version : "its version");
 			rc = RS_EXIT_FAIL;
 		} else {
 			fprintf(stderr, "ratos-setup %s: %s is stale: %s. Nothing was written: "

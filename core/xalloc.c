@@ -18,14 +18,19 @@ void *rs_xrealloc(void *ptr, size_t size) { return check(realloc(ptr, size ? siz
 char *rs_xstrdup(const char *s) { return check(strdup(s)); }
 char *rs_xstrndup(const char *s, size_t n) { return check(strndup(s, n)); }
 
+char *rs_xvasprintf(const char *fmt, va_list ap)
+{
+	char *out = NULL;
+	if (vasprintf(&out, fmt, ap) < 0)
+		abort();
+	return out;
+}
+
 char *rs_xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *out = NULL;
-	int n = vasprintf(&out, fmt, ap);
+	char *out = rs_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		abort();
 	return out;
 }

@@ -53,6 +53,7 @@ struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_
 	fb->fwdir = opts->firmware_dir ? rs_xstrdup(opts->firmware_dir) : rs_path_firmware_dir();
 	char *cache = opts->cache_dir ? rs_xstrdup(opts->cache_dir) : rs_path_cache_dir();
 	fb->workdir = rs_xasprintf("%s/%s", cache, board->id);
+	fb->ccache_dir = rs_xasprintf("%s/ccache", cache);
 	free(cache);
 	fb->outdir = rs_xasprintf("%s/out/", fb->workdir);
 	fb->kconf_out = rs_xasprintf("%s/kconfig-out/", fb->workdir);
@@ -323,6 +324,8 @@ void rs_fwbuild_free(struct rs_fwbuild *fb)
 	free(fb->kconf_out);
 	free(fb->config_new);
 	free(fb->stamp);
+	free(fb->ccache_dir);
+	rs_ccache_free(&fb->ccache);
 	free(fb->fw_name);
 	free(fb->sc_name);
 	free(fb->capture);

@@ -298,6 +298,13 @@ static void start_compile(struct rs_fwbuild *fb)
 	free(fb->jobs_arg);
 	fb->jobs_arg = rs_xasprintf("-j%u", fb->jobs);
 	char *argv[] = { "make", "-C", fb->res.klipper_dir, fb->jobs_arg, kcarg, out, NULL };
+	/* Only the compile goes through ccache (platform/ccache.h says why it
+	 * cannot change the image); --force refreshes what it holds. */
+	rs_ccache_free(&fb->ccache);
+	rs_ccache_setup(&fb->ccache, rs_toolchain_compiler(fb->mcu), fb->ccache_dir, fb->force);
+	rs_fwbuild_logf(fb, "ratos-setup: %s", fb->ccache.note);
+	fb->popts.path_first = fb->ccache.path_first;
+	fb->popts.env_add = fb->ccache.env;
 	fb->compile_t0 = rs_fwbuild_now();
 	rs_fwbuild_spawn(fb, RS_FWB_COMPILE, argv);
 	free(kcarg);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/build_output.h"
+#include "platform/ccache.h"
 #include "platform/fsutil.h"
 #include "platform/fwbuild.h"
 #include "platform/proc.h"
@@ -34,6 +35,8 @@ struct rs_fwbuild {
 	char *kconf_out;  /* <workdir>/kconfig-out/, scratch OUT for olddefconfig */
 	char *config_new; /* fragment, expanded in place by olddefconfig */
 	char *stamp;      /* out_key of the last successful build in out/ */
+	char *ccache_dir; /* <cache>/ccache, shared by all boards */
+	struct rs_ccache ccache; /* for make -jN */
 	char *fw_name, *sc_name;
 
 	struct rs_proc proc;

@@ -12,6 +12,7 @@
 #include "core/fw_current.h"
 #include "core/sidecar.h"
 #include "core/xalloc.h"
+#include "platform/fw_previous.h"
 #include "platform/paths.h"
 
 #define FW_IMAGE_MAX (16u * 1024 * 1024)
@@ -45,6 +46,12 @@ static bool put_files(struct rs_fwbuild *fb, const unsigned char *img, size_t le
 	if (!rs_path_mkdirs(fb->fwdir) ||
 	    !(tbin = rs_fs_write_temp(fb->fwdir, fb->fw_name, img, len)) ||
 	    !(tmeta = rs_fs_write_temp(fb->fwdir, fb->sc_name, meta, strlen(meta)))) {
+		e = errno;
+		goto out;
+	}
+	/* The image being replaced becomes the previous one before it goes
+	 * (platform/fw_previous.h): one of the two is always there. */
+	if (!rs_fw_previous_keep(fb->fwdir, fb->board_id, fb->res.sha256)) {
 		e = errno;
 		goto out;
 	}

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/shell_words.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
 
@@ -131,47 +132,13 @@ void rs_log(const char *fmt, ...)
 	free(msg);
 }
 
-/* Quotes an argument so the logged line can be pasted back into a shell. */
-static void append_arg(char **buf, size_t *len, const char *arg)
-{
-	bool plain = *arg != '\0';
-	for (const char *c = arg; *c; c++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			    "-_./=:,+@%", *c))
-			plain = false;
-	size_t need = *len + 4 * strlen(arg) + 4;
-	*buf = rs_xrealloc(*buf, need);
-	char *o = *buf + *len;
-	*o++ = ' ';
-	if (plain) {
-		o = stpcpy(o, arg);
-	} else {
-		*o++ = '\'';
-		for (const char *c = arg; *c; c++) {
-			if (*c == '\'')
-				o = stpcpy(o, "'\\''");
-			else
-				*o++ = *c;
-		}
-		*o++ = '\'';
-	}
-	*o = '\0';
-	*len = (size_t)(o - *buf);
-}
-
 void rs_log_argv(const char *what, const char *const argv[])
 {
 	if (log_fd < 0)
 		return;
-	size_t len = strlen(what) + 1;
-	char *buf = rs_xmalloc(len + 1);
-	memcpy(buf, what, len - 1);
-	buf[len - 1] = ':';
-	buf[len] = '\0';
-	for (size_t i = 0; argv[i]; i++)
-		append_arg(&buf, &len, argv[i]);
-	write_line(buf);
-	free(buf);
+	char *cmd = rs_shell_join(argv);
+	rs_log("%s: %s", what, cmd);
+	free(cmd);
 }
 
 void rs_log_status(const char *name, long pid, int wait_status)

@@ -16,8 +16,7 @@
 
 extern char **environ;
 
-static void child(char *const argv[], const struct rs_proc_opts *opts, char **env, int out_fd,
-		  int err_fd)
+static void child_defaults(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD };
 	sigset_t none;
@@ -26,6 +25,12 @@ static void child(char *const argv[], const struct rs_proc_opts *opts, char **en
 		signal(sigs[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void child(char *const argv[], const struct rs_proc_opts *opts, char **env, int out_fd,
+		  int err_fd)
+{
+	child_defaults();
 	int in = open("/dev/null", O_RDONLY);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		goto fail;
@@ -55,7 +60,9 @@ bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_o
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
 	struct rs_child_env_opts eo = { .keep_locale = opts && opts->keep_locale,
-					.as_user = !(opts && opts->keep_root) };
+					.as_user = !(opts && opts->keep_root),
+					.path_first = opts ? opts->path_first : NULL,
+					.env_add = opts ? opts->env_add : NULL };
 	char **env = rs_child_env_new(&eo);
 	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
 		goto fail;
@@ -103,6 +110,41 @@ fail:;
 	}
 	errno = e;
 	return false;
+}
+
+bool rs_proc_start_fn(struct rs_proc *p, int (*fn)(void *ctx), void *ctx)
+{
+	int out[2];
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	if (pipe2(out, O_CLOEXEC) != 0)
+		return false;
+	/* Whatever waits in our stdio buffers must not be written twice. */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(out[0]);
+		close(out[1]);
+		errno = e;
+		return false;
+	}
+	if (pid == 0) {
+		child_defaults();
+		int in = open("/dev/null", O_RDONLY);
+		if (in < 0 || dup2(in, 0) < 0 || dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
+			_exit(127);
+		int code = fn(ctx);
+		fflush(NULL);
+		_exit(code);
+	}
+	setpgid(pid, pid);
+	close(out[1]);
+	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	rs_log("run (pid %ld): a function in a child process", (long)pid);
+	p->pid = pid;
+	p->fd = out[0];
+	return true;
 }
 
 int rs_proc_fd(const struct rs_proc *p)

@@ -20,6 +20,8 @@ struct rs_proc_opts {
 	 * inside rs_identity_as_root_begin/end (refused outside one). */
 	bool keep_root;
 	bool keep_locale; /* output is shown as is, never parsed */
+	const char *path_first; /* a directory put before PATH, or NULL */
+	char *const *env_add;   /* NAME=value entries for the child, or NULL */
 };
 
 struct rs_proc {
@@ -38,6 +40,12 @@ enum rs_proc_state { RS_PROC_RUNNING, RS_PROC_DONE };
  * cannot be executed (not found, not executable) is reported here, not as
  * an exit status. */
 bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_opts *opts);
+/* Runs fn(ctx) in a forked child of its own process group, its stdout and
+ * stderr on the output pipe, exiting with fn's return value. The child keeps
+ * our identity (under sudo it may enter root sections as we can) and the
+ * environment; it must not touch the terminal. For long file or device work
+ * that must not freeze the caller and must be stoppable at any point. */
+bool rs_proc_start_fn(struct rs_proc *p, int (*fn)(void *ctx), void *ctx);
 /* The fd to poll for POLLIN, or -1 (then poll with a timeout and pump). */
 int rs_proc_fd(const struct rs_proc *p);
 /* Reads whatever output is ready without blocking and reaps the child once

@@ -32,6 +32,11 @@ static const struct family *family_of(const char *mcu)
 	return &families[0];
 }
 
+const char *rs_toolchain_compiler(const char *mcu)
+{
+	return family_of(mcu ? mcu : "")->programs[0];
+}
+
 bool rs_toolchain_on_path(const char *prog)
 {
 	/* The PATH the child will get, which as root is not ours. */

@@ -16,6 +16,8 @@ struct rs_toolchain {
 /* Fills tc for the MCU and returns true when nothing is missing. */
 bool rs_toolchain_check(const char *mcu, struct rs_toolchain *tc);
 void rs_toolchain_free(struct rs_toolchain *tc);
+/* The C compiler Klipper's make runs for the MCU ($(CROSS_PREFIX)gcc). */
+const char *rs_toolchain_compiler(const char *mcu);
 /* True when an executable named prog is on PATH. */
 bool rs_toolchain_on_path(const char *prog);
 

@@ -10,7 +10,8 @@
 #include "screens/wizard.h"
 #include "tui/dialog.h"
 #include "tui/list.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
+#include "tui/manager.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -36,6 +37,7 @@ struct board_screen {
 	 * serial console or SSH for text nobody reads. */
 	const struct rs_board *shown;
 	int panel_timer; /* loop timer handle, -1 when none */
+	char link_what[96]; /* the QR code box's title */
 };
 
 #define PANEL_DELAY_MS 50
@@ -122,7 +124,7 @@ static void enter(void *st, void *ctx)
 static void stop_panel_timer(struct board_screen *s)
 {
 	if (s->panel_timer >= 0)
-		rs_loop_remove_timer(s->panel_timer);
+		rs_loop_remove_timer(rs_tui_loop(), s->panel_timer);
 	s->panel_timer = -1;
 }
 
@@ -322,7 +324,7 @@ static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int
 		return RS_KEY_IGNORED;
 	stop_panel_timer(s);
 	if (current(s) != s->shown)
-		s->panel_timer = rs_loop_add_timer(PANEL_DELAY_MS, false, show_current, s);
+		s->panel_timer = rs_loop_add_timer(rs_tui_loop(), PANEL_DELAY_MS, false, show_current, s);
 	if (s->panel_timer < 0) /* no timer slot: show it now */
 		s->shown = current(s);
 	return RS_KEY_HANDLED;
@@ -341,12 +343,17 @@ static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, i
 }
 
 /* What the screen is doing now (its rows' when). */
-enum { MODE_FILTERING = 1u << 0 };
+enum {
+	MODE_FILTERING = 1u << 0,
+	MODE_HAS_LINK = 1u << 1, /* the board in the panel has a documentation link */
+};
 
 static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
-	return ((const struct board_screen *)st)->filter[0] ? MODE_FILTERING : 0;
+	const struct board_screen *s = st;
+	return (s->filter[0] ? MODE_FILTERING : 0) |
+	       (s->shown && s->shown->docs_url ? MODE_HAS_LINK : 0);
 }
 
 static void set_filter(struct board_screen *s, const char *f)
@@ -406,6 +413,18 @@ static enum rs_key_result key_type(void *st, void *ctx, enum rs_request req, int
 	return RS_KEY_HANDLED;
 }
 
+/* The link of the board in the panel (the one whose link the border shows). */
+static const char *link(void *st, void *ctx, const char **what)
+{
+	(void)ctx;
+	struct board_screen *s = st;
+	if (!s->shown || !s->shown->docs_url)
+		return NULL;
+	snprintf(s->link_what, sizeof(s->link_what), "%s documentation", s->shown->name);
+	*what = s->link_what;
+	return s->shown->docs_url;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "move", false, key_move, 0 },
 	{ { RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN, RS_REQ_HOME, RS_REQ_END }, "PgUp/PgDn/Home/End",
@@ -414,6 +433,7 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_TYPE }, "type", "filter", false, key_type, 0 },
 	{ { RS_REQ_ERASE }, "Backspace", "edit filter", true, key_backspace, MODE_FILTERING },
 	{ { RS_REQ_CANCEL }, "Esc", "clear filter", false, key_clear, MODE_FILTERING },
+	RS_MANAGER_LINK_KEY(MODE_HAS_LINK),
 	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
@@ -425,7 +445,8 @@ const struct rs_screen_ops rs_screen_board = {
 		"id or MCU to filter the list (several words must all match); Backspace edits "
 		"the filter and Esc clears it. While the filter is empty, q quits and ? shows "
 		"this help. The panel on the right shows the MCU, how the board is flashed, its "
-		"drivers and how well it is supported.",
+		"drivers and how well it is supported; F2 shows its documentation link as a QR "
+		"code, for a phone to open.",
 	.is_step = true,
 	.state_size = sizeof(struct board_screen),
 	.keys = keys,
@@ -434,4 +455,5 @@ const struct rs_screen_ops rs_screen_board = {
 	.layout = layout,
 	.draw = draw,
 	.mode = mode,
+	.link = link,
 };

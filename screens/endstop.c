@@ -6,6 +6,7 @@
 
 #include "core/wizard_model.h"
 #include "screens/wizard.h"
+#include "tui/manager.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
@@ -14,6 +15,7 @@ struct endstop {
 	int choice;      /* 0 white, 1 black/other, 2 don't know */
 	char typed;      /* what was typed at the [y/N] prompt: 0, 'y' or 'n' */
 	bool refused;    /* Enter was pressed without a typed y */
+	char link_what[96]; /* the QR code box's title */
 };
 
 static const char *const choices[] = {
@@ -166,9 +168,33 @@ static enum rs_key_result key_erase(void *st, void *ctx, enum rs_request req, in
 	return RS_KEY_HANDLED;
 }
 
+/* The board's documentation, which has its pin diagram. */
+static const char *link(void *st, void *ctx, const char **what)
+{
+	struct endstop *s = st;
+	const struct rs_board *b = rs_wizard_board(ctx);
+	if (!b || !b->docs_url)
+		return NULL;
+	snprintf(s->link_what, sizeof(s->link_what), "%s pin diagram", b->name);
+	*what = s->link_what;
+	return b->docs_url;
+}
+
+enum { MODE_HAS_LINK = 1u << 0 };
+
+static unsigned mode(const void *st, const void *ctx)
+{
+	(void)st;
+	const struct rs_board *b = rs_wizard_board(ctx);
+	return b && b->docs_url ? MODE_HAS_LINK : 0;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "colour", false, key_choose, 0 },
 	{ { RS_REQ_YES, RS_REQ_NO }, "y", "I have checked", false, key_yes_no, 0 },
+	/* Before Enter: the footer drops rows from the end when it is full, and
+	 * the prompt on the screen already says Enter. */
+	RS_MANAGER_LINK_KEY(MODE_HAS_LINK),
 	{ { RS_REQ_ACCEPT }, "Enter", "continue after y", false, key_enter, 0 },
 	{ { RS_REQ_ERASE }, "Backspace", "erase answer", true, key_erase, 0 },
 	{ { 0 }, NULL, NULL, false, NULL, 0 },
@@ -182,7 +208,8 @@ const struct rs_screen_ops rs_screen_endstop = {
 		"white connectors and are already right. For any other cable, swap the two outer "
 		"wires (red and white) at the board end, then check the cable against the board's "
 		"pin order at both ends. To go on, type y at the prompt and press Enter; Enter "
-		"alone does not confirm.",
+		"alone does not confirm. F2 shows the board's documentation link, with its pin "
+		"diagram, as a QR code for a phone to open.",
 	.is_step = true,
 	.state_size = sizeof(struct endstop),
 	.keys = keys,
@@ -190,4 +217,6 @@ const struct rs_screen_ops rs_screen_endstop = {
 	.enter = enter,
 	.layout = layout,
 	.draw = draw,
+	.mode = mode,
+	.link = link,
 };

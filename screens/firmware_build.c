@@ -14,6 +14,7 @@
 #include "screens/firmware_run.h"
 #include "screens/firmware_text.h"
 #include "screens/firmware_view.h"
+#include "screens/report_key.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
 #include "tui/dialog.h"
@@ -259,6 +260,7 @@ enum {
 	MODE_BUILDING = 1u << 5,
 	MODE_HAS_LOG = 1u << 6,
 	MODE_SCROLLS = 1u << 7,  /* a log or result panel to scroll */
+	MODE_FAILED = 1u << 8,   /* the build failed: p writes the help report */
 };
 
 static unsigned mode(const void *st, const void *ctx)
@@ -272,6 +274,8 @@ static unsigned mode(const void *st, const void *ctx)
 					  : MODE_LOCKED;
 	if (s->phase == PH_FAILED || s->phase == PH_CANCELLED)
 		m |= MODE_RETRY;
+	if (s->phase == PH_FAILED)
+		m |= MODE_FAILED;
 	if (s->phase == PH_BUILDING)
 		m |= MODE_BUILDING;
 	if (s->phase == PH_BUILDING || rs_logview_count(&s->run.log) > 0)
@@ -279,6 +283,17 @@ static unsigned mode(const void *st, const void *ctx)
 	if (s->show_log || s->panel)
 		m |= MODE_SCROLLS;
 	return m;
+}
+
+static enum rs_key_result key_report(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)req;
+	(void)ch;
+	struct fwscreen *s = st;
+	struct rs_wizard *w = ctx;
+	rs_wizard_write_report(w);
+	s->notice = w->report_msg;
+	return RS_KEY_HANDLED;
 }
 
 static enum rs_key_result key_build(void *st, void *ctx, enum rs_request req, int ch)
@@ -400,6 +415,7 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_RETRY }, "r", "retry", false, key_build, MODE_RETRY },
 	{ { RS_REQ_RETRY }, "r", "rebuild", false, key_rebuild, MODE_OK },
 	{ { RS_REQ_LOG }, "l", "log", false, key_log, MODE_HAS_LOG },
+	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, MODE_FAILED },
 	{ { RS_REQ_STOP }, "c", "cancel", false, key_cancel, MODE_BUILDING },
 	{ { RS_REQ_CANCEL }, "Esc", "stop and back", false, key_cancel, MODE_BUILDING },
 	{ { RS_REQ_QUIT }, "q", "stop and quit", false, key_cancel, MODE_BUILDING },

@@ -10,7 +10,8 @@
 
 #include "core/xalloc.h"
 #include "platform/paths.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
+#include "tui/tui.h"
 
 /* "  Compiling /home/pi/.cache/ratos-setup/<board>/out/src/x.o" is shown
  * as "  Compiling out/src/x.o": the long prefix would push the file name off
@@ -39,9 +40,9 @@ void rs_fwrun_init(struct rs_fwrun *r, void (*ended)(void *ctx), void *ctx)
 void rs_fwrun_unregister(struct rs_fwrun *r)
 {
 	if (r->fd_handle >= 0)
-		rs_loop_remove_fd(r->fd_handle);
+		rs_loop_remove_fd(rs_tui_loop(), r->fd_handle);
 	if (r->timer_handle >= 0)
-		rs_loop_remove_timer(r->timer_handle);
+		rs_loop_remove_timer(rs_tui_loop(), r->timer_handle);
 	r->fd_handle = r->timer_handle = r->fd = -1;
 }
 
@@ -91,14 +92,14 @@ static void sync_loop(struct rs_fwrun *r)
 	int fd = rs_fwbuild_fd(r->fb);
 	if (fd != r->fd) {
 		if (r->fd_handle >= 0)
-			rs_loop_remove_fd(r->fd_handle);
-		r->fd_handle = fd >= 0 ? rs_loop_add_fd(fd, POLLIN, fd_cb, r) : -1;
+			rs_loop_remove_fd(rs_tui_loop(), r->fd_handle);
+		r->fd_handle = fd >= 0 ? rs_loop_add_fd(rs_tui_loop(), fd, POLLIN, fd_cb, r) : -1;
 		r->fd = fd;
 	}
 	if (fd < 0 && r->timer_handle < 0)
-		r->timer_handle = rs_loop_add_timer(10, true, timer_cb, r);
+		r->timer_handle = rs_loop_add_timer(rs_tui_loop(), 10, true, timer_cb, r);
 	else if (fd >= 0 && r->timer_handle >= 0) {
-		rs_loop_remove_timer(r->timer_handle);
+		rs_loop_remove_timer(rs_tui_loop(), r->timer_handle);
 		r->timer_handle = -1;
 	}
 }

@@ -9,9 +9,10 @@
 #include "core/board_match.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "platform/loop.h"
 #include "platform/sdcard.h"
 #include "screens/wizard.h"
-#include "tui/loop.h"
+#include "tui/tui.h"
 
 static const struct rs_hw_list empty_list;
 
@@ -23,7 +24,7 @@ static bool on_ready(int fd, short revents, void *data)
 	if (revents & (POLLERR | POLLNVAL)) {
 		/* A broken monitor would wake the loop forever: keep the last
 		 * list, stop watching, and say so. */
-		rs_loop_remove_fd(hw->loop_handle);
+		rs_loop_remove_fd(rs_tui_loop(), hw->loop_handle);
 		hw->loop_handle = -1;
 		free(hw->problem);
 		hw->problem = rs_xstrdup("the udev monitor failed; plugging devices in or out is "
@@ -52,7 +53,7 @@ void rs_wizard_hw_start(struct rs_wizard *w, struct rs_discovery *given,
 	}
 	int fd = rs_discovery_fd(hw->disc);
 	if (fd >= 0)
-		hw->loop_handle = rs_loop_add_fd(fd, POLLIN, on_ready, w);
+		hw->loop_handle = rs_loop_add_fd(rs_tui_loop(), fd, POLLIN, on_ready, w);
 	if (hw->loop_handle < 0)
 		hw->problem = rs_xstrdup("devices plugged in or out later are not noticed "
 					 "(no udev monitor)");
@@ -62,7 +63,7 @@ void rs_wizard_hw_stop(struct rs_wizard *w)
 {
 	struct rs_wizard_hw *hw = &w->hw;
 	if (hw->loop_handle >= 0)
-		rs_loop_remove_fd(hw->loop_handle);
+		rs_loop_remove_fd(rs_tui_loop(), hw->loop_handle);
 	if (hw->owned)
 		rs_discovery_close(hw->disc);
 	free(hw->problem);

@@ -11,7 +11,7 @@
 #include "platform/state_file.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
-#include "tui/loop.h"
+#include "platform/loop.h"
 #include "tui/manager.h"
 #include "tui/tui.h"
 
@@ -180,7 +180,9 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	struct rs_wizard w = { .cat = opts->catalog,
 			       .preselect_id = opts->preselect_id,
 			       .connected_id = opts->connected_id,
-			       .klipper_dir = opts->klipper_dir };
+			       .klipper_dir = opts->klipper_dir,
+			       .boards_dir = opts->boards_dir,
+			       .version = opts->version };
 	for (size_t i = 0; i < RS_STEP_COUNT; i++)
 		if (strcmp(wizard_screens[i]->id, rs_step_id((enum rs_step)i)) != 0)
 			abort(); /* the screens are out of step with the model */
@@ -204,7 +206,7 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 	}
 	struct late_start ls = { .w = &w, .opts = opts,
 				 .dcfg = { .mountinfo_path = opts->mountinfo } };
-	rs_loop_add_timer(0, false, start_looking, &ls);
+	rs_loop_add_timer(rs_tui_loop(), 0, false, start_looking, &ls);
 	struct rs_manager_config cfg = {
 		.screens = wizard_screens,
 		.count = sizeof(wizard_screens) / sizeof(wizard_screens[0]),

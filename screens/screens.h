@@ -19,6 +19,9 @@ struct rs_wizard_options {
 	struct rs_discovery *discovery;
 	const char *mountinfo;
 	bool *finished; /* when set: true once Next on the last screen ended it */
+	/* For the help report: --boards-dir (NULL: the default search) and
+	 * ratos-setup's version. */
+	const char *boards_dir, *version;
 };
 
 /* Runs the wizard on the terminal. Returns an exit code (0 done or quit,

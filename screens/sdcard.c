@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/wizard_model.h"
 #include "core/xalloc.h"
+#include "screens/report_key.h"
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
@@ -245,12 +247,14 @@ enum {
 	MODE_STALE = 1u << 3,
 	MODE_CONFIRM = 1u << 4,
 	MODE_WRITTEN = 1u << 5, /* written, or waiting for the card back to check it */
+	/* A fault on the screen (no usable firmware, or a write, card or check
+	 * that went wrong): p writes the report. */
+	MODE_FAULT = 1u << 6,
 };
 
-static unsigned mode(const void *st, const void *ctx)
+static unsigned phase_mode(const struct sd_screen *s)
 {
-	(void)ctx;
-	switch (((const struct sd_screen *)st)->phase) {
+	switch (s->phase) {
 	case PH_CHOOSE: return MODE_CHOOSE;
 	case PH_WAIT: return MODE_WAIT;
 	case PH_NO_FIRMWARE: return MODE_NO_FIRMWARE;
@@ -260,6 +264,16 @@ static unsigned mode(const void *st, const void *ctx)
 	case PH_CHECK_WAIT: return MODE_WRITTEN;
 	default: return 0;
 	}
+}
+
+static unsigned mode(const void *st, const void *ctx)
+{
+	(void)ctx;
+	const struct sd_screen *s = st;
+	bool fault = s->phase == PH_NO_FIRMWARE ||
+		     (s->phase != PH_CONFIRM && s->msg[0] &&
+		      (s->msg_style == RS_STYLE_ERROR || s->msg_style == RS_STYLE_WARN));
+	return phase_mode(s) | (fault ? MODE_FAULT : 0);
 }
 
 static enum rs_key_result key_rebuild(void *st, void *ctx, enum rs_request req, int ch)
@@ -413,6 +427,27 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 		rs_sd_draw_msg(w, y + 1, s->cols, s->rows - y - 2, s->msg, s->msg_style);
 }
 
+/* The report's line goes under the fault, which stays on the screen. */
+static enum rs_key_result key_report(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)req;
+	(void)ch;
+	struct sd_screen *s = st;
+	struct rs_wizard *w = ctx;
+	rs_wizard_write_report(w);
+	char *buf = s->phase == PH_NO_FIRMWARE ? s->fw_problem : s->msg;
+	size_t cap = s->phase == PH_NO_FIRMWARE ? sizeof(s->fw_problem) : sizeof(s->msg);
+	char *old = rs_xstrdup(buf);
+	char *cut = strstr(old, "\n\nReport for help written: ");
+	if (!cut)
+		cut = strstr(old, "\n\n!! No report: ");
+	if (cut)
+		*cut = '\0'; /* a second p replaces the first line */
+	snprintf(buf, cap, "%s\n\n%s", old, w->report_msg);
+	free(old);
+	return RS_KEY_HANDLED;
+}
+
 static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "choose a card", false, key_move, MODE_CHOOSE },
 	{ { RS_REQ_ACCEPT }, "Enter", "write to this card", false, key_write, MODE_CHOOSE },
@@ -421,6 +456,7 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_ACCEPT }, "Enter", "(waits for a card)", true, key_wait, MODE_WAIT },
 	{ { RS_REQ_ACCEPT }, "Enter", "finish", false, rs_manager_key_next, MODE_WRITTEN },
 	{ { RS_REQ_CHECK }, "c", "check the card", false, key_check, MODE_WRITTEN | MODE_CHOOSE },
+	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, MODE_FAULT },
 	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "Up/Down",
 	  "scroll the steps", true, key_scroll, MODE_WRITTEN },
 	/* The question. */

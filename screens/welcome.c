@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "platform/doctor.h"
+#include "screens/report_key.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/text.h"
@@ -179,6 +180,8 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 		bottom -= 3 + (changed ? rs_text_lines(changed, width) : 0);
 	if (wz->state_problem[0])
 		bottom -= rs_text_lines(wz->state_problem, width) + 1;
+	if (wz->report_msg[0])
+		bottom -= rs_text_lines(wz->report_msg, width) + 1;
 	int room = bottom - y;
 	if (rejected && room > 0) {
 		/* Scrolled past the end: the last room lines. */
@@ -203,6 +206,11 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 		y += rs_text_draw(w, y, 2, width, 3, 0, wz->state_problem) + 1;
 		wattroff(w, rs_tui_style(RS_STYLE_WARN));
 	}
+	if (wz->report_msg[0]) {
+		wattron(w, rs_tui_style(wz->report_msg[0] == '!' ? RS_STYLE_WARN : RS_STYLE_OK));
+		y += rs_text_draw(w, y, 2, width, 3, 0, wz->report_msg) + 1;
+		wattroff(w, rs_tui_style(wz->report_msg[0] == '!' ? RS_STYLE_WARN : RS_STYLE_OK));
+	}
 	if (wz->resume_offered) {
 		const struct rs_board *b = rs_catalog_find(wz->cat, wz->saved.board);
 		snprintf(line, sizeof(line), "Saved from an earlier run: %s, at \"%s\".",
@@ -225,18 +233,33 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 	}
 }
 
+/* The last Klipper start went wrong or an MCU needs new firmware. */
+static bool trouble(const struct rs_wizard *w)
+{
+	const struct rs_doctor_report *d = w->doctor;
+	if (!d || d->count == 0)
+		return false;
+	bool behind = d->protocol_error;
+	for (size_t i = 0; i < d->count; i++)
+		behind = behind || d->entries[i].judged.verdict == RS_DOC_FIRMWARE_OLDER ||
+			 d->entries[i].judged.verdict == RS_DOC_BUILT_NOT_FLASHED;
+	return behind;
+}
+
 /* What the screen offers now (its rows' when). */
 enum {
 	MODE_RESUME = 1u << 0, /* an earlier run is offered for resuming */
 	MODE_FRESH = 1u << 1,  /* nothing to resume: Enter starts */
 	MODE_FIX = 1u << 2,    /* the last Klipper start named a board to fix */
+	MODE_TROUBLE = 1u << 3, /* Klipper's last start failed or an MCU is behind: p reports */
 };
 
 static unsigned mode(const void *st, const void *ctx)
 {
 	(void)st;
 	const struct rs_wizard *w = ctx;
-	return (w->resume_offered ? MODE_RESUME : MODE_FRESH) | (w->fix_board ? MODE_FIX : 0);
+	return (w->resume_offered ? MODE_RESUME : MODE_FRESH) | (w->fix_board ? MODE_FIX : 0) |
+	       (trouble(w) ? MODE_TROUBLE : 0);
 }
 
 static enum rs_key_result key_start(void *st, void *ctx, enum rs_request req, int ch)
@@ -267,6 +290,15 @@ static enum rs_key_result key_start_over(void *st, void *ctx, enum rs_request re
 	return RS_KEY_HANDLED;
 }
 
+static enum rs_key_result key_report(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)st;
+	(void)req;
+	(void)ch;
+	rs_wizard_write_report(ctx);
+	return RS_KEY_HANDLED;
+}
+
 static enum rs_key_result key_fix(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)st;
@@ -288,6 +320,7 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_ACCEPT, RS_REQ_YES }, "Enter", "resume", false, key_resume, MODE_RESUME },
 	{ { RS_REQ_NO }, "n", "start over", false, key_start_over, MODE_RESUME },
 	{ { RS_REQ_FIX }, "f", "fix it", false, key_fix, MODE_FIX },
+	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, MODE_TROUBLE },
 	{ { RS_REQ_ACCEPT }, "Enter", "start", false, key_start, MODE_FRESH },
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "scroll", true, key_scroll, 0 },
 	{ { 0 }, NULL, NULL, false, NULL, 0 },

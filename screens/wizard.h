@@ -47,6 +47,10 @@ struct rs_wizard {
 	 * NULL until looked at; the board "fix it" leads to, or NULL. */
 	struct rs_doctor_report *doctor;
 	const struct rs_board *fix_board;
+	/* For the help report (screens/report_key.h): what ratos-setup was
+	 * started with, and the line that says where the last one went. */
+	const char *boards_dir, *version;
+	char report_msg[600];
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w);

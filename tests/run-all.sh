@@ -10,9 +10,9 @@ SUDO=""
 PACKAGES=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libyaml-dev libncurses-dev libudev-dev zlib1g-dev
-	libcmocka-dev libvterm-dev umockdev libumockdev-dev
+	libcmocka-dev libvterm-dev umockdev libumockdev-dev libqrencode-dev zbar-tools
 	dosfstools mtools fdisk tmux python3 git passwd
-	man-db
+	man-db ccache
 )
 if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO apt-get update

@@ -36,6 +36,8 @@ static const struct row keymap[] = {
 	{ { 'r', 'R' }, { RS_REQ_TYPE, RS_REQ_RETRY } },
 	{ { 'c', 'C' }, { RS_REQ_TYPE, RS_REQ_STOP, RS_REQ_CHECK } },
 	{ { 'f', 'F' }, { RS_REQ_TYPE, RS_REQ_FIX } },
+	{ { KEY_F(2) }, { RS_REQ_LINK } },
+	{ { 'p', 'P' }, { RS_REQ_TYPE, RS_REQ_REPORT } },
 };
 
 int rs_keymap_char(int key)

@@ -35,6 +35,8 @@ enum rs_request {
 	RS_REQ_STOP,      /* c: stop what runs */
 	RS_REQ_CHECK,     /* c: check the card */
 	RS_REQ_FIX,       /* f: fix it */
+	RS_REQ_LINK,      /* F2: the screen's link as a QR code */
+	RS_REQ_REPORT,    /* p: write the report to ask for help */
 	RS_REQ_TYPE,      /* a printable character, for a text field */
 	RS_REQ_COUNT,
 };

@@ -8,12 +8,13 @@
 #include "core/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/footer.h"
+#include "platform/loop.h"
 #include "tui/keymap.h"
-#include "tui/loop.h"
+#include "tui/qr_view.h"
 #include "tui/text.h"
 #include "tui/tui.h"
 
-enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_QUIT };
+enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_QUIT, OVERLAY_QR };
 
 struct rs_manager {
 	const struct rs_manager_config *cfg;
@@ -26,6 +27,7 @@ struct rs_manager {
 	struct rs_pager help_pager;
 	char *help_text;
 	struct rs_dialog quit;
+	struct rs_qr_view qr;
 	const char *notice; /* one-shot message in the footer line */
 	bool done;
 	enum rs_manager_end end;
@@ -236,6 +238,8 @@ static void render(struct rs_manager *m)
 		draw_help(m);
 	else if (m->overlay == OVERLAY_QUIT)
 		rs_dialog_draw(&m->quit, m->rows, m->cols);
+	else if (m->overlay == OVERLAY_QR)
+		rs_qr_view_draw(&m->qr, m->rows, m->cols);
 	doupdate();
 }
 
@@ -284,6 +288,17 @@ static enum rs_key_result global_quit(void *st, void *ctx, enum rs_request req, 
 	return RS_KEY_HANDLED;
 }
 
+static void show_link(struct rs_manager *m)
+{
+	const struct rs_screen_ops *o = ops(m, m->cur);
+	const char *what = NULL;
+	const char *url = o->link ? o->link(m->states[m->cur], m->cfg->ctx, &what) : NULL;
+	if (!url)
+		return;
+	rs_qr_view_open(&m->qr, what ? what : o->title, url);
+	m->overlay = OVERLAY_QR;
+}
+
 static void go_next(struct rs_manager *m)
 {
 	for (size_t i = m->cur + 1; i < m->cfg->count; i++) {
@@ -318,6 +333,7 @@ static void apply_result(struct rs_manager *m, enum rs_key_result r)
 	case RS_KEY_BACK: global_back(m, m->cfg->ctx, RS_REQ_CANCEL, 0); break;
 	case RS_KEY_JUMP: go_jump(m); break;
 	case RS_KEY_QUIT: m->done = true; m->end = RS_END_QUIT; break;
+	case RS_KEY_SHOW_LINK: show_link(m); break;
 	case RS_KEY_IGNORED: case RS_KEY_HANDLED: break;
 	}
 }
@@ -327,6 +343,11 @@ static void apply_result(struct rs_manager *m, enum rs_key_result r)
  * key's character, or 0. */
 static void overlay_key(struct rs_manager *m, const enum rs_request *reqs, size_t n, int ch)
 {
+	if (m->overlay == OVERLAY_QR) { /* any key closes it */
+		rs_qr_view_close(&m->qr);
+		m->overlay = OVERLAY_NONE;
+		return;
+	}
 	if (m->overlay == OVERLAY_HELP) {
 		int y, x, h, w;
 		help_geometry(m, &y, &x, &h, &w);
@@ -445,7 +466,7 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 		if (dirty)
 			render(&m);
 		dirty = false;
-		enum rs_loop_wake w = rs_loop_wait(STDIN_FILENO, rs_tui_signal_fd());
+		enum rs_loop_wake w = rs_loop_wait(rs_tui_loop(), STDIN_FILENO, rs_tui_signal_fd());
 		if (w == RS_WAKE_SIGNAL || rs_tui_pending_signal()) {
 			*signo = rs_tui_pending_signal();
 			m.end = RS_END_SIGNAL;
@@ -476,10 +497,20 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 		free(m.states[i]);
 	free(m.states);
 	free(m.help_text);
+	rs_qr_view_close(&m.qr);
 	if (m.body)
 		delwin(m.body);
-	rs_loop_reset();
+	rs_loop_reset(rs_tui_loop());
 	return m.end;
+}
+
+enum rs_key_result rs_manager_key_link(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)st;
+	(void)ctx;
+	(void)req;
+	(void)ch;
+	return RS_KEY_SHOW_LINK;
 }
 
 enum rs_key_result rs_manager_key_next(void *st, void *ctx, enum rs_request req, int ch)

@@ -39,5 +39,11 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 
 /* A request row's action that only moves on to the next step. */
 enum rs_key_result rs_manager_key_next(void *st, void *ctx, enum rs_request req, int ch);
+/* The request row of a screen that shows a link: F2 opens it as a QR code
+ * (a phone opens what a console cannot). when: the screen's mode bit that
+ * says there is a link now. */
+enum rs_key_result rs_manager_key_link(void *st, void *ctx, enum rs_request req, int ch);
+#define RS_MANAGER_LINK_KEY(when) \
+	{ { RS_REQ_LINK }, "F2", "QR code", false, rs_manager_key_link, when }
 
 #endif

@@ -19,6 +19,7 @@ enum rs_key_result {
 	RS_KEY_BACK,    /* previous step that applies */
 	RS_KEY_JUMP,    /* go to the screen the manager's jump_target() names */
 	RS_KEY_QUIT,    /* leave at once (no confirmation; the user already chose) */
+	RS_KEY_SHOW_LINK, /* show the screen's link() as a QR code */
 };
 
 /* One row of a screen's request table. The same rows answer requests,
@@ -63,6 +64,9 @@ struct rs_screen_ops {
 	void (*drawn)(void *st, void *ctx);
 	/* Loop events; true when a redraw is needed. */
 	bool (*on_event)(void *st, void *ctx, const struct rs_event *ev);
+	/* The web page the screen shows now (the board's documentation), for
+	 * RS_KEY_SHOW_LINK; *what names it for the box title. NULL: none. */
+	const char *(*link)(void *st, void *ctx, const char **what);
 };
 
 #endif

@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "core/text_safe.h"
+#include "platform/loop.h"
 
 static SCREEN *screen;
 static bool active, colour, utf8;
@@ -119,6 +120,8 @@ static void setup_styles(void)
 	styles[RS_STYLE_WARN] = A_BOLD;
 	styles[RS_STYLE_OK] = A_NORMAL;
 	styles[RS_STYLE_DIM] = A_NORMAL;
+	/* Without colours, reverse video: consoles draw light text on dark. */
+	styles[RS_STYLE_QR] = A_REVERSE;
 	if (!colour)
 		return;
 	int bg = COLOR_BLACK;
@@ -129,11 +132,13 @@ static void setup_styles(void)
 	init_pair(3, COLOR_YELLOW, bg);
 	init_pair(4, COLOR_GREEN, bg);
 	init_pair(5, COLOR_CYAN, bg);
+	init_pair(6, COLOR_BLACK, COLOR_WHITE);
 	styles[RS_STYLE_HEADER] = COLOR_PAIR(1) | A_BOLD;
 	styles[RS_STYLE_ERROR] = COLOR_PAIR(2) | A_BOLD;
 	styles[RS_STYLE_WARN] = COLOR_PAIR(3) | A_BOLD;
 	styles[RS_STYLE_OK] = COLOR_PAIR(4);
 	styles[RS_STYLE_TITLE] = COLOR_PAIR(5) | A_BOLD;
+	styles[RS_STYLE_QR] = COLOR_PAIR(6);
 }
 
 bool rs_tui_init(char *why, size_t why_len)
@@ -212,6 +217,14 @@ bool rs_tui_active(void) { return active; }
 bool rs_tui_colour(void) { return colour; }
 bool rs_tui_utf8(void) { return utf8; }
 const char *rs_tui_dash(void) { return utf8 ? "\xe2\x80\x94" : "-"; }
+struct rs_loop *rs_tui_loop(void)
+{
+	static struct rs_loop *loop;
+	if (!loop)
+		loop = rs_loop_new();
+	return loop;
+}
+
 int rs_tui_signal_fd(void) { return sig_pipe[0]; }
 int rs_tui_pending_signal(void) { return pending_signal; }
 

@@ -22,6 +22,7 @@ enum rs_style {
 	RS_STYLE_WARN,     /* needs attention */
 	RS_STYLE_OK,
 	RS_STYLE_DIM,
+	RS_STYLE_QR,       /* a QR code: dark ink on light, whatever the theme */
 	RS_STYLE_COUNT,
 };
 
@@ -42,6 +43,8 @@ bool rs_tui_utf8(void);
 const char *rs_tui_dash(void);
 attr_t rs_tui_style(enum rs_style s);
 
+/* The event loop the wizard runs on (created on first use). */
+struct rs_loop *rs_tui_loop(void);
 /* Read end of the signal self-pipe, for the event loop. */
 int rs_tui_signal_fd(void);
 /* The termination signal received (SIGINT/SIGTERM/SIGHUP), or 0. */

@@ -26,7 +26,8 @@ if [ "${RS_SKIP_INSTALL:-0}" != 1 ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-remove \
 		-o DPkg::Lock::Timeout=600 \
 		gcc-aarch64-linux-gnu libc6-dev:arm64 libncurses-dev:arm64 libyaml-dev:arm64 \
-		libudev-dev:arm64 zlib1g-dev:arm64 libcmocka-dev:arm64 libvterm-dev:arm64 qemu-user file
+		libudev-dev:arm64 zlib1g-dev:arm64 libcmocka-dev:arm64 libvterm-dev:arm64 \
+		libqrencode-dev:arm64 qemu-user file
 	say "packages ready after $((SECONDS - start)) s"
 fi
 
@@ -70,6 +71,7 @@ smoke --help
 smoke boards
 smoke boards --json
 smoke board btt-octopus-pro-429
+smoke board btt-octopus-pro-h723 --qr --ascii # libqrencode on both
 smoke config btt-skr-3
 smoke validate
 smoke board btt-octopus-pro-492 # unknown: exit 2 with suggestions

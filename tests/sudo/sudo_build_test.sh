@@ -100,9 +100,21 @@ build
 untouched fw-symlink "$T/rootfw"
 
 # --- a good build under sudo: every file is the user's -----------------------
+# Through ccache when it is installed: its cache is the user's too.
+if CCACHE=$(command -v ccache); then
+	mkdir -p "$T/masq"
+	ln -sf "$CCACHE" "$T/masq/arm-none-eabi-gcc"
+	export RATOS_SETUP_CCACHE=$T/masq
+fi
 fresh_home
 : >"$T/probe.log"
 build
+if [ -n "${RATOS_SETUP_CCACHE:-}" ]; then
+	has sudo-ccache-user "$H/$CACHE/build.log" "compiler cache: ccache through $T/masq, cache in $H/.cache/ratos-setup/ccache"
+	check sudo-ccache-filled test -n "$(find "$H/.cache/ratos-setup/ccache" -type f -name '*R')"
+	check sudo-ccache-not-roots test ! -e /root/.cache/ratos-setup/ccache
+	unset RATOS_SETUP_CCACHE
+fi
 check sudo-build-rc test "$(head -c 5 "$T/out")" = Built
 has sudo-build "$T/out" "Built $H/$FWB/firmware-test-f446.bin"
 check sudo-build-bin test -s "$H/$FWB/firmware-test-f446.bin"
@@ -181,5 +193,22 @@ as_sudo boards
 check sudo-ignores-cache test $? -eq 0
 has sudo-ignores-cache "$T/out" "test-f446"
 check sudo-ignores-cache-id test "$(grep -c 'zzz' "$T/out")" -eq 0
+
+# --- the help report: the user's file, never root's --------------------------
+# sudo keeps the current directory; one only root may write sends it home.
+fresh_home printer_data/logs
+root_dir "$T/rootcwd"
+(cd "$T/rootcwd" && as_sudo report)
+check sudo-report test $? -eq 0
+untouched report-cwd "$T/rootcwd"
+R=$(ls "$H"/ratos-setup-report-*.tar.gz 2>/dev/null | head -1)
+check sudo-report-home test -n "$R"
+check sudo-report-owner test "$(stat -c '%u %g %a' "$R" 2>/dev/null)" = "$UID_ $GID_ 600"
+has sudo-report-says "$T/out" "Report written to ~/ratos-setup-report-"
+check sudo-report-no-home test "$(gzip -dc "$R" | grep -acF "$H")" -eq 0
+# A name only root could write is refused, not written as root.
+as_sudo report --output "$T/rootcwd/r.tar.gz"
+check sudo-report-root-dir test $? -eq 1
+untouched report-root-dir "$T/rootcwd"
 
 finish "sudo build"

@@ -214,7 +214,11 @@ static bool scenario_fail_retry(struct vt *t)
 	world_init(&w, "fail", false, false);
 	CHECK(sh("printf '#error deliberately broken\\n' >>'%s/src/stm32/gpio.c'", w.klipper) == 0,
 	      "break the tree");
-	CHECK(start(t, &w, true), "spawn");
+	/* The wizard runs in the home, so the help report lands there. */
+	char here[4096];
+	CHECK(getcwd(here, sizeof(here)) && chdir(w.home) == 0, "cd home");
+	bool spawned = start(t, &w, true);
+	CHECK(chdir(here) == 0 && spawned, "spawn");
 	if (!walk(t, false))
 		return false;
 	EXPECT("Enter build");
@@ -232,6 +236,21 @@ static bool scenario_fail_retry(struct vt *t)
 	EXPECT("Log (l hides");
 	EXPECT("error: #error deliberately broken");
 	vt_char(t, 'l');
+
+	/* The help report, offered on the failure: p writes it and says where. */
+	EXPECT("p report for help");
+	vt_char(t, 'p');
+	EXPECT("Report for help written: ~/ratos-setup-report-");
+	CHECK(sh("tar tzf %s/ratos-setup-report-*.tar.gz | grep -qx "
+		 "ratos-setup-report/build/btt-octopus-pro-429.build.log", w.home) == 0,
+	      "the report holds the failed build's log");
+	CHECK(sh("tar xzOf %s/ratos-setup-report-*.tar.gz "
+		 "ratos-setup-report/build/btt-octopus-pro-429.build.log | "
+		 "grep -q 'deliberately broken'", w.home) == 0,
+	      "with the compiler's error in it");
+	CHECK(sh("gzip -dc %s/ratos-setup-report-*.tar.gz | grep -aqF '%s'", w.home, w.home) == 1,
+	      "and no home path anywhere in it");
+	CHECK(vt_has(t, "r retry"), "r still retries");
 
 	CHECK(sh("cp '%s/src/stm32/gpio.c' '%s/src/stm32/gpio.c'", fake_klipper, w.klipper) == 0,
 	      "repair the tree");

@@ -1,11 +1,14 @@
-#include "tui/loop.h"
+#include "platform/loop.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/xalloc.h"
 
 struct fd_slot {
 	bool used;
@@ -24,8 +27,20 @@ struct timer_slot {
 	void *data;
 };
 
-static struct fd_slot fds[RS_LOOP_MAX_FDS];
-static struct timer_slot timers[RS_LOOP_MAX_TIMERS];
+struct rs_loop {
+	struct fd_slot fds[RS_LOOP_MAX_FDS];
+	struct timer_slot timers[RS_LOOP_MAX_TIMERS];
+};
+
+struct rs_loop *rs_loop_new(void)
+{
+	return rs_xcalloc(1, sizeof(struct rs_loop));
+}
+
+void rs_loop_free(struct rs_loop *l)
+{
+	free(l);
+}
 
 static uint64_t now_ms(void)
 {
@@ -34,28 +49,29 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int rs_loop_add_fd(int fd, short events, rs_loop_fd_cb cb, void *data)
+int rs_loop_add_fd(struct rs_loop *l, int fd, short events, rs_loop_fd_cb cb, void *data)
 {
 	for (int i = 0; i < RS_LOOP_MAX_FDS; i++) {
-		if (!fds[i].used) {
-			fds[i] = (struct fd_slot){ true, fd, events, cb, data };
+		if (!l->fds[i].used) {
+			l->fds[i] = (struct fd_slot){ true, fd, events, cb, data };
 			return i;
 		}
 	}
 	return -1;
 }
 
-void rs_loop_remove_fd(int handle)
+void rs_loop_remove_fd(struct rs_loop *l, int handle)
 {
 	if (handle >= 0 && handle < RS_LOOP_MAX_FDS)
-		fds[handle].used = false;
+		l->fds[handle].used = false;
 }
 
-int rs_loop_add_timer(unsigned interval_ms, bool repeat, rs_loop_timer_cb cb, void *data)
+int rs_loop_add_timer(struct rs_loop *l, unsigned interval_ms, bool repeat, rs_loop_timer_cb cb,
+		      void *data)
 {
 	for (int i = 0; i < RS_LOOP_MAX_TIMERS; i++) {
-		if (!timers[i].used) {
-			timers[i] = (struct timer_slot){ true, repeat, interval_ms,
+		if (!l->timers[i].used) {
+			l->timers[i] = (struct timer_slot){ true, repeat, interval_ms,
 							 now_ms() + interval_ms, cb, data };
 			return i;
 		}
@@ -63,38 +79,37 @@ int rs_loop_add_timer(unsigned interval_ms, bool repeat, rs_loop_timer_cb cb, vo
 	return -1;
 }
 
-void rs_loop_remove_timer(int handle)
+void rs_loop_remove_timer(struct rs_loop *l, int handle)
 {
 	if (handle >= 0 && handle < RS_LOOP_MAX_TIMERS)
-		timers[handle].used = false;
+		l->timers[handle].used = false;
 }
 
-void rs_loop_reset(void)
+void rs_loop_reset(struct rs_loop *l)
 {
-	memset(fds, 0, sizeof(fds));
-	memset(timers, 0, sizeof(timers));
+	memset(l, 0, sizeof(*l));
 }
 
-static int timeout_ms(void)
+static int timeout_ms(const struct rs_loop *l)
 {
 	uint64_t now = now_ms();
 	int best = RS_LOOP_TICK_MS;
 	for (int i = 0; i < RS_LOOP_MAX_TIMERS; i++) {
-		if (!timers[i].used)
+		if (!l->timers[i].used)
 			continue;
-		int left = timers[i].due_ms <= now ? 0 : (int)(timers[i].due_ms - now);
+		int left = l->timers[i].due_ms <= now ? 0 : (int)(l->timers[i].due_ms - now);
 		if (left < best)
 			best = left;
 	}
 	return best;
 }
 
-static bool run_timers(void)
+static bool run_timers(struct rs_loop *l)
 {
 	bool redraw = false;
 	uint64_t now = now_ms();
 	for (int i = 0; i < RS_LOOP_MAX_TIMERS; i++) {
-		struct timer_slot *t = &timers[i];
+		struct timer_slot *t = &l->timers[i];
 		if (!t->used || t->due_ms > now)
 			continue;
 		if (t->repeat)
@@ -106,7 +121,7 @@ static bool run_timers(void)
 	return redraw;
 }
 
-enum rs_loop_wake rs_loop_wait(int input_fd, int signal_fd)
+enum rs_loop_wake rs_loop_wait(struct rs_loop *l, int input_fd, int signal_fd)
 {
 	struct pollfd pfd[RS_LOOP_MAX_FDS + 2];
 	int map[RS_LOOP_MAX_FDS + 2];
@@ -118,13 +133,13 @@ enum rs_loop_wake rs_loop_wait(int input_fd, int signal_fd)
 		map[n++] = -2;
 	}
 	for (int i = 0; i < RS_LOOP_MAX_FDS; i++) {
-		if (fds[i].used) {
-			pfd[n] = (struct pollfd){ .fd = fds[i].fd, .events = fds[i].events };
+		if (l->fds[i].used) {
+			pfd[n] = (struct pollfd){ .fd = l->fds[i].fd, .events = l->fds[i].events };
 			map[n++] = i;
 		}
 	}
-	int rc = poll(pfd, n, timeout_ms());
-	bool redraw = run_timers();
+	int rc = poll(pfd, n, timeout_ms(l));
+	bool redraw = run_timers(l);
 	if (rc < 0)
 		return redraw ? RS_WAKE_REDRAW : RS_WAKE_TICK; /* EINTR: SIGWINCH, usually */
 
@@ -139,9 +154,9 @@ enum rs_loop_wake rs_loop_wait(int input_fd, int signal_fd)
 			while (read(signal_fd, buf, sizeof(buf)) > 0)
 				;
 			return RS_WAKE_SIGNAL;
-		} else if (fds[map[i]].used) {
+		} else if (l->fds[map[i]].used) {
 			/* The callback may remove itself or others: slots stay put. */
-			redraw |= fds[map[i]].cb(fds[map[i]].fd, pfd[i].revents, fds[map[i]].data);
+			redraw |= l->fds[map[i]].cb(l->fds[map[i]].fd, pfd[i].revents, l->fds[map[i]].data);
 		}
 	}
 	if (wake == RS_WAKE_TICK && redraw)
