@@ -12,6 +12,7 @@
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
+#include "screens/sdcard_write.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
@@ -25,6 +26,8 @@ enum phase {
 	PH_WAIT,        /* no card to offer yet */
 	PH_CHOOSE,      /* cards listed, the cursor on one */
 	PH_CONFIRM,     /* the write dialog is open */
+	PH_WRITING,     /* the write runs: progress, c/Esc/q ask to stop */
+	PH_FAILED,      /* not written or stopped: what happened, the card's state, what to do */
 	PH_WRITTEN,     /* written and verified: the board's steps */
 	PH_CHECK_WAIT,  /* a check was asked for: waiting for the card to come back */
 };
@@ -43,6 +46,8 @@ struct sd_screen {
 	struct rs_sdcard_id chosen_id; /* serial and size of that card */
 	char *written; /* syspath of the card the firmware went to */
 	struct rs_sd_written result;
+	struct rs_sd_run run;
+	char hint[300]; /* PH_FAILED: what to do */
 	struct rs_pager pager;
 	char msg[1400]; /* faults, removals, check results */
 	enum rs_style msg_style;
@@ -100,8 +105,11 @@ static bool follow(struct sd_screen *s)
 					      "Put it back to write to it.");
 		}
 		break;
+	case PH_WRITING:
+		break; /* a card pulled mid-write is the write's own failure */
 	case PH_WAIT:
 	case PH_CHOOSE:
+	case PH_FAILED:
 		if (ch.added) {
 			rs_sd_cards_select(&s->cards, ch.added);
 			say(s, RS_STYLE_OK, "Card found: %s. Enter shows what will be written to it "
@@ -156,6 +164,7 @@ static void leave(void *st, void *ctx)
 {
 	(void)ctx;
 	struct sd_screen *s = st;
+	rs_sd_run_free(&s->run); /* a running write is stopped, safely */
 	rs_sd_cards_free(&s->cards);
 	rs_sd_written_free(&s->result);
 	rs_fwinfo_free(&s->fw);
@@ -197,19 +206,14 @@ static void open_dialog(struct sd_screen *s)
 	s->msg[0] = '\0';
 }
 
-static void write_card(struct sd_screen *s)
+/* The write is over (written, failed or stopped): its result on screen. */
+static void write_ended(void *data)
 {
-	size_t i = rs_sd_cards_find(&s->cards, s->chosen);
-	if (i == SIZE_MAX) {
-		s->phase = rs_sd_cards_selectable(&s->cards) ? PH_CHOOSE : PH_WAIT;
-		say(s, RS_STYLE_WARN, "The card was taken out; nothing was written.");
-		return;
-	}
+	struct sd_screen *s = data;
 	char problem[sizeof(s->msg)];
-	if (!rs_sd_action_write(board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
-				&s->chosen_id, rs_tui_utf8(), &s->result, problem,
-				sizeof(problem))) {
-		s->phase = PH_CHOOSE;
+	if (!rs_sd_action_written(&s->run, rs_tui_utf8(), &s->result, problem, sizeof(problem),
+				  s->hint, sizeof(s->hint))) {
+		s->phase = PH_FAILED;
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
 	}
@@ -218,6 +222,22 @@ static void write_card(struct sd_screen *s)
 	s->phase = PH_WRITTEN;
 	s->pager.top = 0;
 	s->msg[0] = '\0';
+}
+
+/* Starts the write on the wizard's loop; the screen stays responsive and
+ * write_ended takes over when it is over. */
+static void write_card(struct sd_screen *s)
+{
+	size_t i = rs_sd_cards_find(&s->cards, s->chosen);
+	if (i == SIZE_MAX) {
+		s->phase = rs_sd_cards_selectable(&s->cards) ? PH_CHOOSE : PH_WAIT;
+		say(s, RS_STYLE_WARN, "The card was taken out; nothing was written.");
+		return;
+	}
+	s->phase = PH_WRITING;
+	s->msg[0] = '\0';
+	rs_sd_run_start(&s->run, board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
+			&s->chosen_id, write_ended, s);
 }
 
 static void check_card(struct sd_screen *s, const char *syspath)
@@ -245,7 +265,28 @@ static bool in_phase(void *st, enum phase p)
 static bool choosing(void *st, void *ctx)
 {
 	(void)ctx;
-	return in_phase(st, PH_CHOOSE);
+	return in_phase(st, PH_CHOOSE) || in_phase(st, PH_FAILED);
+}
+
+static bool writing(void *st, void *ctx)
+{
+	(void)ctx;
+	struct sd_screen *s = st;
+	return s->phase == PH_WRITING && s->run.ask == RS_SD_ASK_NONE;
+}
+
+static bool asking_stop(void *st, void *ctx)
+{
+	(void)ctx;
+	struct sd_screen *s = st;
+	return s->phase == PH_WRITING && s->run.ask != RS_SD_ASK_NONE;
+}
+
+static enum rs_key_result key_stop(void *st, void *ctx, int key)
+{
+	(void)ctx;
+	struct sd_screen *s = st;
+	return rs_sd_run_key(&s->run, key);
 }
 
 static bool waiting(void *st, void *ctx)
@@ -305,10 +346,10 @@ static enum rs_key_result key_write(void *st, void *ctx, int key)
 	struct sd_screen *s = st;
 	follow(s); /* act on the cards as they are now */
 	/* Klipper may have been updated since this screen was entered. */
-	if (s->phase == PH_CHOOSE &&
-	    rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
+	bool ready = s->phase == PH_CHOOSE || s->phase == PH_FAILED;
+	if (ready && rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
 		s->phase = PH_STALE;
-	if (s->phase == PH_CHOOSE)
+	else if (ready)
 		open_dialog(s);
 	return RS_KEY_HANDLED;
 }
@@ -375,6 +416,8 @@ static enum rs_key_result on_key(void *st, void *ctx, int key)
 {
 	(void)ctx;
 	struct sd_screen *s = st;
+	if (s->phase == PH_WRITING && s->run.ask != RS_SD_ASK_NONE)
+		return rs_sd_run_key(&s->run, key);
 	if (s->phase != PH_CONFIRM)
 		return RS_KEY_IGNORED;
 	switch (rs_dialog_key(&s->dlg, key)) {
@@ -417,9 +460,13 @@ static void draw(void *st, void *ctx, WINDOW *w)
 		rs_sd_draw_written(w, y, s->rows, s->cols, &s->result, s->msg, s->msg_style,
 				   s->pager.top);
 		return;
+	case PH_WRITING:
+		rs_sd_run_draw(&s->run, w, y, s->rows, s->cols);
+		return;
 	case PH_WAIT:
 	case PH_CHOOSE:
 	case PH_CONFIRM:
+	case PH_FAILED:
 		break;
 	}
 	wattron(w, rs_tui_style(RS_STYLE_TITLE));
@@ -431,6 +478,8 @@ static void draw(void *st, void *ctx, WINDOW *w)
 	/* Below the list, so the card it asks about stays in view. */
 	if (s->phase == PH_CONFIRM)
 		rs_dialog_draw_in(&s->dlg, w, y + 1);
+	else if (s->phase == PH_FAILED)
+		rs_sd_draw_failed(w, y + 1, s->rows, s->cols, s->msg, s->hint);
 	else
 		rs_sd_draw_msg(w, y + 1, s->cols, s->rows - y - 2, s->msg, s->msg_style);
 }
@@ -443,6 +492,14 @@ static const struct rs_key_binding keys[] = {
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "(waits for a card)", true, key_wait, waiting },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", "finish", false, rs_manager_key_next, written },
 	{ { 'c', 'C' }, "c", "check the card", false, key_check, can_check },
+	{ { 'c', 'C' }, "c", "stop writing", false, key_stop, writing },
+	{ { 27 }, "Esc", "stop and back", false, key_stop, writing },
+	{ { 'q', 'Q' }, "q", "stop and quit", false, key_stop, writing },
+	{ { 'y', 'Y' }, "y", "stop the write", false, key_stop, asking_stop },
+	{ { 'n', 'N', 27 }, "n/Esc", "keep writing", false, key_stop, asking_stop },
+	/* Not the global q or help while the question is open. */
+	{ { 'q', 'Q', '?', KEY_F(1) }, "q", "answer the question first", true, key_stop,
+	  asking_stop },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE }, "Up/Down", "scroll the steps", true,
 	  key_scroll, written },
 	/* Legend only: the dialog takes these keys in on_key. */
