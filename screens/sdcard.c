@@ -516,7 +516,8 @@ const struct rs_screen_ops rs_screen_sdcard = {
 		"card. Insert the card into a USB card reader on the Pi: safe cards appear by "
 		"themselves (the Pi's own boot card, internal disks and empty reader slots are "
 		"never offered). Enter shows exactly what will be written and removed and asks "
-		"first; the answer starts on No. After the write the file is read back and "
+		"first; the answer starts on No. The write shows its progress; c (or Esc, q) "
+		"stops it safely after asking. After the write the file is read back and "
 		"compared. Then follow the board's steps; when the card is back in the reader, c "
 		"checks whether the bootloader took the firmware (it renames the file).",
 	.is_step = true,
