@@ -37,6 +37,11 @@ static void finish(struct rs_sd_run *r)
 	r->over = true;
 	r->ask = RS_SD_ASK_NONE; /* a question about a write that ended is moot */
 	r->ended(r->data);
+	/* The card is not held a moment longer than the write needs it. */
+	if (r->sj.card == &r->sj.own_card) {
+		rs_sdcard_close(&r->sj.own_card);
+		r->sj.card = NULL;
+	}
 }
 
 /* The job reported something: redraw; at its end, the screen hears. The
