@@ -1,6 +1,7 @@
 /* ratos-setup sdcard write|check|format: firmware onto a card for boards
  * that flash from an SD card, and the proof afterwards that the board took it. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,9 @@
 #include "platform/fw_previous.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
+#include "platform/proc.h"
 #include "platform/sdformat.h"
+#include "platform/sdjob.h"
 #include "platform/sdwrite.h"
 
 struct sd_opts {
@@ -152,13 +155,40 @@ static bool ask_yes(const char *question)
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+/* The write itself: the same job the wizard runs (platform/sdjob.h), here
+ * blocking. Ctrl-C (or SIGTERM, SIGHUP) stops it at a safe point and says
+ * what state the card is in. */
+static int run_write(const struct sd_opts *o, const struct rs_board *b, struct rs_sdcard *card,
+		     const char *fw, const struct rs_fwinfo *info, bool large)
+{
+	struct rs_sdjob sj;
+	rs_sdjob_init(&sj, b, fw);
+	sj.card = card;
+	sj.on_step = o->json ? NULL : rs_sd_report_progress;
+	sj.echo_other = true;
+	struct rs_job *job = rs_sdjob_new(&sj);
+	static volatile sig_atomic_t cancel;
+	cancel = 0;
+	rs_proc_catch_signals(&cancel);
+	rs_job_run(job, &cancel);
+	rs_proc_restore_signals();
+	rs_sdjob_finish(&sj, job);
+	rs_job_free(job);
+	int rc = RS_EXIT_OK;
+	if (sj.status != RS_SD_OK)
+		rc = rs_sd_report_fail(o->json, sj.status, &sj.errs, RS_EXIT_FAIL);
+	else
+		rs_sd_report_written(o->json, b, card, fw, info, &sj.res, large);
+	rs_sdjob_free(&sj);
+	return rc;
+}
+
 static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 {
 	struct rs_errors errs = { 0 };
 	struct rs_sdcard card = { 0 };
 	struct rs_fwinfo info = { 0 };
 	struct rs_strv remove = { 0 };
-	struct rs_sd_write_result res = { 0 };
 	char *fw = NULL, *dev = NULL, *desc = NULL;
 	enum rs_sd_status st;
 	int rc = RS_EXIT_USAGE;
@@ -217,15 +247,8 @@ static int cmd_write(struct rs_app *app, const struct sd_opts *o)
 	if (!o->json)
 		printf("Writing %s to %s (%s)%s\n", b->sd_file, dev, desc,
 		       card.mountpoint ? " through its mount point" : "");
-	struct rs_sd_progress pr = { .fn = o->json ? NULL : rs_sd_report_progress };
-	if ((st = rs_sd_write_firmware(&card, b, fw, &pr, &res, &errs)) != RS_SD_OK) {
-		rc = rs_sd_report_fail(o->json, st, &errs, RS_EXIT_FAIL);
-		goto out;
-	}
-	rs_sd_report_written(o->json, b, &card, fw, &info, &res, large);
-	rc = RS_EXIT_OK;
+	rc = run_write(o, b, &card, fw, &info, large);
 out:
-	rs_sd_write_result_free(&res);
 	rs_strv_free(&remove);
 	rs_fwinfo_free(&info);
 	rs_sdcard_close(&card);

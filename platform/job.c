@@ -462,6 +462,10 @@ void rs_job_cancel(struct rs_job *job)
 	const struct rs_job_step *step = current(job);
 	if (job->child_running) {
 		rs_proc_kill(&job->proc, job->opts.kill_grace_ms);
+		/* What the child wrote before it stopped still reaches on_line: a
+		 * step that stops at a safe point can say where it stopped. */
+		rs_proc_pump(&job->proc, on_data, job);
+		rs_linebuf_flush(&job->lb, deliver_line, job);
 		rs_proc_close(&job->proc);
 		job->child_running = false;
 	}

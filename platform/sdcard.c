@@ -354,6 +354,7 @@ const char *rs_sd_status_name(enum rs_sd_status s)
 		[RS_SD_NOT_CARD] = "not-a-card",
 		[RS_SD_BUSY] = "busy",
 		[RS_SD_CHANGED] = "card-changed",
+		[RS_SD_STOPPED] = "stopped",
 	};
 	if ((size_t)s < sizeof(names) / sizeof(names[0]) && names[s])
 		return names[s];

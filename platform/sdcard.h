@@ -42,6 +42,7 @@ enum rs_sd_status {
 	RS_SD_NOT_CARD,     /* a block device that is not a card in a reader */
 	RS_SD_BUSY,         /* another program holds the device exclusively */
 	RS_SD_CHANGED,      /* not the card that was confirmed */
+	RS_SD_STOPPED,      /* the write was stopped (cancel, signal) at a safe point */
 };
 
 /* What the card is opened for. WRITE and FORMAT open it read-write and

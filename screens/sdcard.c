@@ -15,6 +15,7 @@
 #include "screens/sdcard_actions.h"
 #include "screens/sdcard_draw.h"
 #include "screens/sdcard_list.h"
+#include "screens/sdcard_write.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
@@ -28,6 +29,8 @@ enum phase {
 	PH_WAIT,        /* no card to offer yet */
 	PH_CHOOSE,      /* cards listed, the cursor on one */
 	PH_CONFIRM,     /* the write dialog is open */
+	PH_WRITING,     /* the write runs: progress, c/Esc/q ask to stop */
+	PH_FAILED,      /* not written or stopped: what happened, the card's state, what to do */
 	PH_WRITTEN,     /* written and verified: the board's steps */
 	PH_CHECK_WAIT,  /* a check was asked for: waiting for the card to come back */
 };
@@ -46,6 +49,8 @@ struct sd_screen {
 	struct rs_sdcard_id chosen_id; /* serial and size of that card */
 	char *written; /* syspath of the card the firmware went to */
 	struct rs_sd_written result;
+	struct rs_sd_run run;
+	char hint[300]; /* PH_FAILED: what to do */
 	struct rs_pager pager;
 	char msg[1400]; /* faults, removals, check results */
 	enum rs_style msg_style;
@@ -102,8 +107,11 @@ static bool follow(struct sd_screen *s)
 					      "Put it back to write to it.");
 		}
 		break;
+	case PH_WRITING:
+		break; /* a card pulled mid-write is the write's own failure */
 	case PH_WAIT:
 	case PH_CHOOSE:
+	case PH_FAILED:
 		if (ch.added) {
 			rs_sd_cards_select(&s->cards, ch.added);
 			say(s, RS_STYLE_OK, "Card found: %s. Enter shows what will be written to it "
@@ -158,6 +166,7 @@ static void leave(void *st, void *ctx)
 {
 	(void)ctx;
 	struct sd_screen *s = st;
+	rs_sd_run_free(&s->run); /* a running write is stopped, safely */
 	rs_sd_cards_free(&s->cards);
 	rs_sd_written_free(&s->result);
 	rs_fwinfo_free(&s->fw);
@@ -199,19 +208,14 @@ static void open_dialog(struct sd_screen *s)
 	s->msg[0] = '\0';
 }
 
-static void write_card(struct sd_screen *s)
+/* The write is over (written, failed or stopped): its result on screen. */
+static void write_ended(void *data)
 {
-	size_t i = rs_sd_cards_find(&s->cards, s->chosen);
-	if (i == SIZE_MAX) {
-		s->phase = rs_sd_cards_selectable(&s->cards) ? PH_CHOOSE : PH_WAIT;
-		say(s, RS_STYLE_WARN, "The card was taken out; nothing was written.");
-		return;
-	}
+	struct sd_screen *s = data;
 	char problem[sizeof(s->msg)];
-	if (!rs_sd_action_write(board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
-				&s->chosen_id, rs_tui_utf8(), &s->result, problem,
-				sizeof(problem))) {
-		s->phase = PH_CHOOSE;
+	if (!rs_sd_action_written(&s->run, rs_tui_utf8(), &s->result, problem, sizeof(problem),
+				  s->hint, sizeof(s->hint))) {
+		s->phase = PH_FAILED;
 		say(s, RS_STYLE_ERROR, "%s", problem);
 		return;
 	}
@@ -220,6 +224,22 @@ static void write_card(struct sd_screen *s)
 	s->phase = PH_WRITTEN;
 	s->pager.top = 0;
 	s->msg[0] = '\0';
+}
+
+/* Starts the write on the wizard's loop; the screen stays responsive and
+ * write_ended takes over when it is over. */
+static void write_card(struct sd_screen *s)
+{
+	size_t i = rs_sd_cards_find(&s->cards, s->chosen);
+	if (i == SIZE_MAX) {
+		s->phase = rs_sd_cards_selectable(&s->cards) ? PH_CHOOSE : PH_WAIT;
+		say(s, RS_STYLE_WARN, "The card was taken out; nothing was written.");
+		return;
+	}
+	s->phase = PH_WRITING;
+	s->msg[0] = '\0';
+	rs_sd_run_start(&s->run, board(s), s->fw_path, rs_sd_cards_target_at(&s->cards, i),
+			&s->chosen_id, write_ended, s);
 }
 
 static void check_card(struct sd_screen *s, const char *syspath)
@@ -250,12 +270,16 @@ enum {
 	/* A fault on the screen (no usable firmware, or a write, card or check
 	 * that went wrong): p writes the report. */
 	MODE_FAULT = 1u << 6,
+	MODE_WRITING = 1u << 7,   /* the write runs: c/Esc/q ask to stop */
+	MODE_ASK_STOP = 1u << 8,  /* "Stop writing?" is open */
 };
 
 static unsigned phase_mode(const struct sd_screen *s)
 {
 	switch (s->phase) {
-	case PH_CHOOSE: return MODE_CHOOSE;
+	case PH_CHOOSE:
+	case PH_FAILED: return MODE_CHOOSE;
+	case PH_WRITING: return s->run.ask == RS_SD_ASK_NONE ? MODE_WRITING : MODE_ASK_STOP;
 	case PH_WAIT: return MODE_WAIT;
 	case PH_NO_FIRMWARE: return MODE_NO_FIRMWARE;
 	case PH_STALE: return MODE_STALE;
@@ -270,10 +294,18 @@ static unsigned mode(const void *st, const void *ctx)
 {
 	(void)ctx;
 	const struct sd_screen *s = st;
-	bool fault = s->phase == PH_NO_FIRMWARE ||
+	bool fault = s->phase == PH_NO_FIRMWARE || s->phase == PH_FAILED ||
 		     (s->phase != PH_CONFIRM && s->msg[0] &&
 		      (s->msg_style == RS_STYLE_ERROR || s->msg_style == RS_STYLE_WARN));
 	return phase_mode(s) | (fault ? MODE_FAULT : 0);
+}
+
+static enum rs_key_result key_stop(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)ctx;
+	(void)ch;
+	struct sd_screen *s = st;
+	return rs_sd_run_key(&s->run, req);
 }
 
 static enum rs_key_result key_rebuild(void *st, void *ctx, enum rs_request req, int ch)
@@ -301,10 +333,10 @@ static enum rs_key_result key_write(void *st, void *ctx, enum rs_request req, in
 	struct sd_screen *s = st;
 	follow(s); /* act on the cards as they are now */
 	/* Klipper may have been updated since this screen was entered. */
-	if (s->phase == PH_CHOOSE &&
-	    rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
+	bool ready = s->phase == PH_CHOOSE || s->phase == PH_FAILED;
+	if (ready && rs_wizard_fw_stale(s->wz, board(s), s->fw_problem, sizeof(s->fw_problem)))
 		s->phase = PH_STALE;
-	if (s->phase == PH_CHOOSE)
+	else if (ready)
 		open_dialog(s);
 	return RS_KEY_HANDLED;
 }
@@ -368,6 +400,8 @@ static enum rs_key_result key_dialog(void *st, void *ctx, enum rs_request req, i
 	(void)ctx;
 	(void)ch;
 	struct sd_screen *s = st;
+	if (s->phase != PH_CONFIRM)
+		return RS_KEY_IGNORED;
 	switch (rs_dialog_key(&s->dlg, req)) {
 	case RS_DIALOG_OPEN:
 	case RS_DIALOG_IGNORED:
@@ -409,9 +443,13 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 		rs_sd_draw_written(w, y, s->rows, s->cols, &s->result, s->msg, s->msg_style,
 				   s->pager.top);
 		return;
+	case PH_WRITING:
+		rs_sd_run_draw(&s->run, w, y, s->rows, s->cols);
+		return;
 	case PH_WAIT:
 	case PH_CHOOSE:
 	case PH_CONFIRM:
+	case PH_FAILED:
 		break;
 	}
 	wattron(w, rs_tui_style(RS_STYLE_TITLE));
@@ -423,6 +461,8 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 	/* Below the list, so the card it asks about stays in view. */
 	if (s->phase == PH_CONFIRM)
 		rs_dialog_draw_in(&s->dlg, w, y + 1);
+	else if (s->phase == PH_FAILED)
+		rs_sd_draw_failed(w, y + 1, s->rows, s->cols, s->msg, s->hint);
 	else
 		rs_sd_draw_msg(w, y + 1, s->cols, s->rows - y - 2, s->msg, s->msg_style);
 }
@@ -457,6 +497,16 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_ACCEPT }, "Enter", "finish", false, rs_manager_key_next, MODE_WRITTEN },
 	{ { RS_REQ_CHECK }, "c", "check the card", false, key_check, MODE_WRITTEN | MODE_CHOOSE },
 	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, MODE_FAULT },
+	{ { RS_REQ_STOP }, "c", "stop writing", false, key_stop, MODE_WRITING },
+	{ { RS_REQ_CANCEL }, "Esc", "stop and back", false, key_stop, MODE_WRITING },
+	{ { RS_REQ_QUIT }, "q", "stop and quit", false, key_stop, MODE_WRITING },
+	{ { RS_REQ_YES }, "y", "stop the write", false, key_stop, MODE_ASK_STOP },
+	{ { RS_REQ_NO, RS_REQ_CANCEL }, "n/Esc", "keep writing", false, key_stop, MODE_ASK_STOP },
+	{ { RS_REQ_LEFT, RS_REQ_RIGHT, RS_REQ_SWITCH, RS_REQ_ACCEPT }, "Left/Right", "choose",
+	  true, key_stop, MODE_ASK_STOP },
+	/* Not the global q or help while the question is open. */
+	{ { RS_REQ_QUIT, RS_REQ_HELP }, "q", "answer the question first", true, key_stop,
+	  MODE_ASK_STOP },
 	{ { RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "Up/Down",
 	  "scroll the steps", true, key_scroll, MODE_WRITTEN },
 	/* The question. */
@@ -476,7 +526,8 @@ const struct rs_screen_ops rs_screen_sdcard = {
 		"card. Insert the card into a USB card reader on the Pi: safe cards appear by "
 		"themselves (the Pi's own boot card, internal disks and empty reader slots are "
 		"never offered). Enter shows exactly what will be written and removed and asks "
-		"first; the answer starts on No. After the write the file is read back and "
+		"first; the answer starts on No. The write shows its progress; c (or Esc, q) "
+		"stops it safely after asking. After the write the file is read back and "
 		"compared. Then follow the board's steps; when the card is back in the reader, c "
 		"checks whether the bootloader took the firmware (it renames the file).",
 	.is_step = true,

@@ -119,24 +119,6 @@ out:
 	return text;
 }
 
-static void on_progress(void *ud, enum rs_sd_step step, const char *detail)
-{
-	struct rs_strv *done = ud;
-	char *line = NULL, *shown = rs_text_safe(detail);
-	detail = shown;
-	switch (step) {
-	case RS_SD_STEP_REMOVE: line = rs_xasprintf("removed %s", detail); break;
-	case RS_SD_STEP_COPY: line = rs_xasprintf("copied to %s", detail); break;
-	case RS_SD_STEP_RENAME: line = rs_xasprintf("renamed to %s", detail); break;
-	case RS_SD_STEP_VERIFY: line = rs_xasprintf("read %s back", detail); break;
-	case RS_SD_STEP_DONE: break;
-	}
-	if (line)
-		rs_strv_push(done, line);
-	free(line);
-	free(shown);
-}
-
 void rs_sd_written_free(struct rs_sd_written *w)
 {
 	rs_strv_free(&w->done);
@@ -144,48 +126,38 @@ void rs_sd_written_free(struct rs_sd_written *w)
 	w->verified[0] = '\0';
 }
 
-bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
-			const struct rs_sdcard_id *id, bool utf8, struct rs_sd_written *out,
-			char *problem, size_t len)
+bool rs_sd_action_written(const struct rs_sd_run *r, bool utf8, struct rs_sd_written *out,
+			  char *problem, size_t len, char *hint, size_t hint_len)
 {
-	struct rs_errors errs = { 0 };
-	struct rs_sdcard card = { 0 };
-	struct rs_sd_write_result res = { 0 };
+	const struct rs_sdjob *j = &r->sj;
 	char line[700];
 	rs_sd_written_free(out);
-	struct rs_sd_progress pr = { .fn = on_progress, .ud = &out->done };
-	enum rs_sd_status st = rs_sdcard_open(target, RS_SD_WRITE, NULL, &card, &errs);
-	if (st == RS_SD_OK && !rs_sdcard_is(&card, id)) {
-		char size[32];
-		rs_sd_format_size(id->size, size, sizeof(size));
-		rs_errors_add(&errs, RS_ERR_VALUE, target, 0, 0,
-			      "this is not the card you confirmed (%s%s%s); nothing was written. "
-			      "Choose the card again.",
-			      size, id->serial[0] ? ", serial " : "", id->serial);
-		st = RS_SD_CHANGED;
+	if (j->status == RS_SD_STOPPED && j->errs.count) {
+		/* Where it stopped and what the card holds now. */
+		snprintf(problem, len, "%s", j->errs.items[0].msg);
+		snprintf(hint, hint_len, "%s", rs_sdjob_hint(j->status));
+		return false;
 	}
-	if (st == RS_SD_OK)
-		st = rs_sd_write_firmware(&card, b, fw_path, &pr, &res, &errs);
-	if (st == RS_SD_OK) {
-		char hex[RS_SHA256_HEX_LEN];
-		rs_sha256_to_hex(res.sha256, hex);
-		snprintf(out->verified, sizeof(out->verified),
-			 "Verified: %s on the card matches (sha256 %.8s%s).", res.final_name, hex,
-			 utf8 ? "\u2026" : "...");
-		rs_sd_after_write_steps(b, card.has_mount_fd ? card.mountpoint : NULL,
-					"Press c here: the card is checked as soon as it is back "
-					"in the reader.",
-					&out->steps);
-	} else {
-		snprintf(problem, len, "Not written: %s%s", first_error(&errs, line, sizeof(line)),
-			 st == RS_SD_GONE ? " Put the card back and try again; no half-written "
-					    "firmware was left under its final name."
-					  : "");
+	if (j->status != RS_SD_OK) {
+		snprintf(problem, len, "Not written: %s",
+			 j->errs.count ? rs_error_format(&j->errs.items[0], line, sizeof(line))
+				       : "unknown error");
+		snprintf(hint, hint_len, "%s", rs_sdjob_hint(j->status));
+		return false;
 	}
-	rs_sd_write_result_free(&res);
-	rs_sdcard_close(&card);
-	rs_errors_clear(&errs);
-	return st == RS_SD_OK;
+	char hex[RS_SHA256_HEX_LEN];
+	rs_sha256_to_hex(j->res.sha256, hex);
+	snprintf(out->verified, sizeof(out->verified),
+		 "Verified: %s on the card matches (sha256 %.8s%s).", j->res.final_name, hex,
+		 utf8 ? "\u2026" : "...");
+	for (size_t i = 0; i < r->done.count; i++)
+		rs_strv_push(&out->done, r->done.items[i]);
+	rs_sd_after_write_steps(j->board,
+				j->card && j->card->has_mount_fd ? j->card->mountpoint : NULL,
+				"Press c here: the card is checked as soon as it is back "
+				"in the reader.",
+				&out->steps);
+	return true;
 }
 
 enum rs_sd_verdict rs_sd_action_check(const struct rs_board *b, const char *fw_path,

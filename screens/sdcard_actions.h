@@ -10,6 +10,7 @@
 #include "core/board.h"
 #include "core/fwinfo.h"
 #include "platform/sdcard.h"
+#include "screens/sdcard_write.h"
 
 struct rs_sd_written {
 	char verified[160];   /* "Verified: firmware.bin on the card matches (sha256 ...)." */
@@ -31,11 +32,12 @@ void rs_sd_action_firmware(const struct rs_board *b, char **path, struct rs_fwin
 char *rs_sd_action_confirm(const struct rs_board *b, const struct rs_fwinfo *fw,
 			   const char *target, struct rs_sdcard_id *id, char *problem,
 			   size_t len);
-/* Writes and verifies, only if the card at target is still the confirmed
- * one (id); false with problem set. */
-bool rs_sd_action_write(const struct rs_board *b, const char *fw_path, const char *target,
-			const struct rs_sdcard_id *id, bool utf8, struct rs_sd_written *out,
-			char *problem, size_t len);
+/* The words for a write that is over: true with out filled (verified, what
+ * was done, the board's steps) when it was written and verified; else
+ * false with problem (what happened and the state of the card) and hint
+ * (what to do). */
+bool rs_sd_action_written(const struct rs_sd_run *r, bool utf8, struct rs_sd_written *out,
+			  char *problem, size_t len, char *hint, size_t hint_len);
 void rs_sd_written_free(struct rs_sd_written *w);
 /* Reads the card after the board had it; msg gets the verdict and the
  * likely causes, or why the card could not be read. */

@@ -46,6 +46,24 @@ int rs_sd_draw_msg(WINDOW *w, int y, int cols, int max, const char *msg, enum rs
 	return y + 1;
 }
 
+void rs_sd_draw_failed(WINDOW *w, int y, int rows, int cols, const char *msg, const char *hint)
+{
+	int room = rows - 1 - y;
+	int used = rs_sd_draw_msg(w, y, cols, room - 3 > 1 ? room - 3 : 1, msg, RS_STYLE_ERROR) - y;
+	y += used;
+	room -= used;
+	/* The hint is often in the message already. */
+	if (hint && hint[0] && !strstr(msg, hint) && room > 2) {
+		int n = rs_text_draw(w, y, 2, cols - 4, room - 2, 0, hint);
+		y += n;
+		room -= n;
+	}
+	if (room > 0)
+		rs_text_draw(w, y, 2, cols - 4, room, 0,
+			     "Enter writes again (it asks first), Up/Down chooses another card, Esc "
+			     "goes back.");
+}
+
 void rs_sd_draw_written(WINDOW *w, int y, int rows, int cols, const struct rs_sd_written *r,
 			const char *msg, enum rs_style style, int top)
 {

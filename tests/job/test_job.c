@@ -350,6 +350,50 @@ static void cancel_kills_the_child_and_runs_finally(void **state)
 	rs_loop_free(loop);
 }
 
+/* A child that finishes what it is doing when asked to stop, then says
+ * where it stopped (as the card writer does between card operations). */
+static void say_stopped(int sig)
+{
+	(void)sig;
+	static const char msg[] = "stopped at a safe point\n";
+	ssize_t w = write(1, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(3);
+}
+
+static int stops_cleanly(void *vc)
+{
+	(void)vc;
+	signal(SIGTERM, say_stopped);
+	printf("started\n");
+	fflush(stdout);
+	sleep(30);
+	return 0;
+}
+
+/* The lines a cancelled child wrote on its way out reach on_line. */
+static void a_cancelled_child_still_has_its_last_words(void **state)
+{
+	(void)state;
+	static const struct rs_job_step s[] = {
+		{ .name = "stop", .child = stops_cleanly, .on_line = keep_line },
+	};
+	static const struct rs_job_table t = { "last words", s, 1, NULL, 0 };
+	struct ctx c = { 0 };
+	struct rs_job *job = rs_job_new(&t, &c, NULL);
+	struct rs_loop *loop = rs_loop_new();
+	rs_job_start(job);
+	assert_true(rs_job_attach(job, loop, started_seen, NULL));
+	int waits = 0;
+	while (!strstr(c.lines, "started") && waits++ < 100)
+		rs_loop_wait(loop, -1, -1);
+	rs_job_cancel(job);
+	assert_int_equal(rs_job_state(job), RS_JOB_CANCELLED);
+	assert_string_equal(c.lines, "started|stopped at a safe point|");
+	rs_job_free(job);
+	rs_loop_free(loop);
+}
+
 static void a_cancel_flag_stops_a_blocking_run(void **state)
 {
 	(void)state;
@@ -415,6 +459,7 @@ int main(void)
 		cmocka_unit_test(a_program_that_cannot_start_fails_with_a_message),
 		cmocka_unit_test(a_function_runs_in_a_child_with_progress),
 		cmocka_unit_test(cancel_kills_the_child_and_runs_finally),
+		cmocka_unit_test(a_cancelled_child_still_has_its_last_words),
 		cmocka_unit_test(a_cancel_flag_stops_a_blocking_run),
 		cmocka_unit_test(the_plan_lists_commands_without_running_them),
 		cmocka_unit_test(a_symlinked_log_is_not_followed),

@@ -1,9 +1,13 @@
 #!/bin/sh
 # `sdcard write` killed anywhere (SIGKILL, no cleanup possible): before and
-# after each mtools step it runs, then at random moments. After every kill
-# the filesystem is clean (fsck.fat -n) and firmware.bin, the name the
-# bootloader flashes, holds the old firmware complete or the new one
-# complete. Prints the counts; RS_KILL_TRIES sets the random tries (40).
+# after each mtools step it runs, then at random moments. The write runs in
+# a child process of ratos-setup (platform/sdjob.h), so both are killed in
+# turn: the child doing the card steps, and ratos-setup itself (its child
+# then stops at the next safe point). After every kill, once nothing holds
+# the card any more, the filesystem is clean (fsck.fat -n) and firmware.bin,
+# the name the bootloader flashes, holds the old firmware complete or the
+# new one complete. Prints the counts; RS_KILL_TRIES sets the random tries
+# (40).
 BIN=$1 MKFW=$2 SRC=$3
 . "$SRC/lib.sh"
 TRIES=${RS_KILL_TRIES:-40}
@@ -16,7 +20,19 @@ mcopy -i "$T/start.img" "$T/fw429b.bin" ::/firmware.bin || fail mcopy
 mcopy -i "$T/start.img" "$T/fw446.bin" ::/FIRMWARE.CUR || fail mcopy
 echo notes >"$T/notes.txt" && mcopy -i "$T/start.img" "$T/notes.txt" ::/notes.txt || fail mcopy
 
+# Waits until no process has the card image open: an mtools step that was
+# started runs to its end, as it would on the Pi, and the card is judged
+# only after that.
+quiet_card() {
+	n=0
+	while ls -l /proc/[0-9]*/fd 2>/dev/null | grep -qF -- "$T/c.img"; do
+		n=$((n + 1))
+		[ $n -lt 3000 ] || fail "something still holds the card 30 s after the kill"
+		sleep 0.01
+	done
+}
 judge() { # what: the card after a kill
+	quiet_card
 	if ! fsck.fat -n "$T/c.img" >"$T/fsck" 2>&1; then
 		bad=$((bad + 1)); echo "BROKEN ($1): fsck.fat -n: $(tail -3 "$T/fsck" | tr '\n' ' ')" >&2
 	elif mtype -i "$T/c.img" ::/firmware.bin 2>/dev/null | cmp -s - "$T/fw429.bin"; then
@@ -33,33 +49,39 @@ write() { "$BIN" --boards-dir "$BOARDS" sdcard write --board $B429 --device "$T/
 write_bg() { exec setsid "$BIN" --boards-dir "$BOARDS" sdcard write --board $B429 --device "$T/c.img" \
 	--file "$T/fw429.bin" --yes </dev/null >/dev/null 2>&1; }
 
-# 1. At each step: wrappers count the mtools calls and kill ratos-setup (the
-#    parent) just before or just after call number K.
+# 1. At each step: wrappers count the mtools calls and, just before or just
+#    after call number K, kill their parent (the child doing the card steps)
+#    or its parent (ratos-setup itself). They leave a mark when they kill;
+#    without one the write finished before call K.
 mkdir -p "$T/kbin"
 for tool in mdir mcopy mtype mren mdel; do
 	real=$(command -v $tool)
 	cat >"$T/kbin/$tool" <<EOS
 #!/bin/sh
 n=\$(( \$(cat "$T/count") + 1 )); echo \$n >"$T/count"
-[ "\$n" = "\$(cat "$T/at")" ] && [ "\$(cat "$T/when")" = before ] && { kill -9 \$PPID; exit 1; }
+victim=\$PPID
+[ "\$(cat "$T/who")" = main ] && victim=\$(awk '{ print \$4 }' /proc/\$PPID/stat)
+[ "\$n" = "\$(cat "$T/at")" ] && [ "\$(cat "$T/when")" = before ] && { : >"$T/killed"; kill -9 \$victim; exit 1; }
 "$real" "\$@"; rc=\$?
-[ "\$n" = "\$(cat "$T/at")" ] && kill -9 \$PPID
+[ "\$n" = "\$(cat "$T/at")" ] && { : >"$T/killed"; kill -9 \$victim; }
 exit \$rc
 EOS
 	chmod +x "$T/kbin/$tool"
 done
 steps=0
-for when in before after; do
-	k=1
-	while [ $k -le 20 ]; do
-		cp "$T/start.img" "$T/c.img"
-		echo 0 >"$T/count"; echo $k >"$T/at"; echo $when >"$T/when"
-		PATH="$T/kbin:$PATH" write
-		rc=$?
-		judge "$when call $k"
-		steps=$((steps + 1))
-		[ $rc -eq 137 ] || break # the write finished before call k
-		k=$((k + 1))
+for who in child main; do
+	for when in before after; do
+		k=1
+		while [ $k -le 20 ]; do
+			cp "$T/start.img" "$T/c.img"
+			rm -f "$T/killed"
+			echo 0 >"$T/count"; echo $k >"$T/at"; echo $when >"$T/when"; echo $who >"$T/who"
+			PATH="$T/kbin:$PATH" write
+			[ -e "$T/killed" ] || break # the write finished before call k
+			judge "$who killed $when call $k"
+			steps=$((steps + 1))
+			k=$((k + 1))
+		done
 	done
 done
 
@@ -75,9 +97,9 @@ while [ $i -lt "$TRIES" ]; do
 	sleep "$delay"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	# Only ratos-setup is killed: an mtools step it started runs to its end,
-	# as it would on the Pi. The card is judged once that has happened.
-	while kill -0 -$pid 2>/dev/null; do sleep 0.01; done
+	# Only ratos-setup is killed: its child stops at the next safe point and
+	# an mtools step it started runs to its end, as it would on the Pi. The
+	# card is judged once nothing holds it any more (judge waits).
 	judge "random kill after ${delay}s"
 	i=$((i + 1))
 done

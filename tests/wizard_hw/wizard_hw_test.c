@@ -9,6 +9,14 @@
  *            a simulated bootloader run the check says flashed.
  *   names:   as walk, with a card whose old firmware copies are named with an
  *            ESC sequence and a C1 control: the confirmation shows them as \xNN.
+ *   slow:    as walk, the write slowed (RATOS_SETUP_TEST_WRITE_DELAY_MS): its
+ *            progress advances while help opens and closes, the terminal is
+ *            resized below the minimum and back, and the stop question is
+ *            asked and answered No; then it finishes, verified.
+ *   stop:    as slow, with an old firmware.bin on the card: stopped mid-write
+ *            (after the copy is on the card), the card keeps the old
+ *            firmware.bin byte for byte, no copy is left, fsck.fat is clean;
+ *            the failure sub-state says so and Enter writes again.
  *   hotplug: umockdev-wrapper wizard_hw_test hotplug BIN BOARDS MKFW TERM DATA UDEV_DATA
  *            Only the board is there; the reader is plugged in and out and the
  *            card taken out and put back while the SD screen waits.
@@ -21,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef RS_WITH_UMOCKDEV
 #include <umockdev.h>
@@ -72,11 +81,13 @@ static bool put_card_in_node(void)
 	return dir && sh("cp '%s' '%s/dev/sdf1'", image, dir) == 0;
 }
 
+static char env_delay[64] = "RATOS_SETUP_TEST_WRITE_DELAY_MS=";
+
 static bool start(struct vt *t)
 {
 	char *argv[] = { (char *)bin, "--boards-dir", (char *)boards, "--reset", NULL };
 	char *env[] = { env_home, env_state, env_term, "LC_ALL=C.UTF-8", "NO_COLOR=",
-			"XDG_CACHE_HOME=", NULL };
+			"XDG_CACHE_HOME=", env_delay, NULL };
 	return vt_spawn(t, 24, 80, argv, env);
 }
 
@@ -234,6 +245,137 @@ static bool scenario_names(struct vt *t)
 	show(t, "confirm with odd names");
 	vt_key(t, VTERM_KEY_ESCAPE);
 	GONE("Write firmware?");
+	vt_char(t, 'q');
+	EXPECT("Quit ratos-setup?");
+	vt_char(t, 'y');
+	int rc = vt_wait_exit(t, WAIT_MS);
+	CHECK(rc == 0, "quit exits 0 (got %d)", rc);
+	return true;
+}
+
+/* Yes in the write dialog (checked whole for a card without firmware.bin). */
+static bool confirm_write(struct vt *t, bool had_firmware)
+{
+	vt_key(t, VTERM_KEY_ENTER);
+	if (had_firmware) {
+		EXPECT("Write firmware?");
+		EXPECT("FIRMWARE.CUR will be removed. firmware.bin will be removed.");
+		EXPECT("[ No ] [ Yes, write ]");
+	} else {
+		CHECK(expect_dialog(t), "dialog");
+	}
+	vt_key(t, VTERM_KEY_RIGHT);
+	vt_key(t, VTERM_KEY_ENTER);
+	GONE("Write firmware?");
+	return true;
+}
+
+#define SLOW_WAIT_MS 30000 /* a slowed write: three pauses */
+
+/* Keeps reading the terminal for ms (the program must not block on it). */
+static void pump_for(struct vt *t, int ms)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		vt_pump(t, 50);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+}
+
+/* The write is slowed at three points; the screen answers keys meanwhile. */
+static bool scenario_slow(struct vt *t)
+{
+	snprintf(env_delay, sizeof(env_delay), "RATOS_SETUP_TEST_WRITE_DELAY_MS=3000");
+	CHECK(make_card() && put_card_in_node(), "card image in the emulated node");
+	CHECK(start(t), "spawn");
+	CHECK(walk_to_sd(t, true), "walk");
+	CHECK(confirm_write(t, false), "confirm");
+	EXPECT("Writing firmware.bin to /dev/sdf1");
+	EXPECT("0/4 steps 0 %");
+	EXPECT("Now: copying the firmware to the card as fwtmp.bin");
+	EXPECT("c stop writing Esc stop and back q stop and quit");
+	show(t, "writing");
+	/* Help opens on top of the running write and closes again; the write
+	 * went on meanwhile (the first pause is over by then). */
+	vt_char(t, '?');
+	EXPECT("Help: Write SD card");
+	EXPECT("stop writing");
+	pump_for(t, 3200);
+	vt_key(t, VTERM_KEY_ESCAPE);
+	GONE("Help: Write SD card");
+	vt_settle(t, 100);
+	CHECK(!vt_has(t, "0/4 steps"), "the write went on while help was open");
+	/* An arrow is not for this screen now: nothing moves, nothing stops. */
+	vt_key(t, VTERM_KEY_DOWN);
+	EXPECT("Writing firmware.bin to /dev/sdf1");
+	/* Too small, then back: the write goes on, the screen is redrawn. */
+	vt_resize(t, 20, 60);
+	EXPECT("need 80x24, have 60x20");
+	vt_resize(t, 24, 80);
+	EXPECT("Writing firmware.bin to /dev/sdf1");
+	/* The stop question, answered No (its default): the write goes on. */
+	vt_char(t, 'c');
+	EXPECT("Stop writing?");
+	EXPECT("[ No, keep writing ]");
+	show(t, "stop?");
+	vt_key(t, VTERM_KEY_ENTER);
+	GONE("Stop writing?");
+	CHECK(vt_wait(t, "Verified: firmware.bin on the card matches", SLOW_WAIT_MS), "verified");
+	EXPECT("Done: copied to fwtmp.bin, read fwtmp.bin back, renamed to firmware.bin,");
+	show(t, "written");
+	CHECK(sh("mtype -i /dev/sdf1 ::/firmware.bin | cmp -s - '%s'", fw) == 0,
+	      "firmware.bin on the card equals the firmware");
+	CHECK(!card_has("FIRMWARE.CUR") && card_has("notes.txt") && !card_has("fwtmp.bin"),
+	      "stale file removed, the user's file kept, no temporary file");
+	vt_char(t, 'q');
+	EXPECT("Quit ratos-setup?");
+	vt_char(t, 'y');
+	int rc = vt_wait_exit(t, WAIT_MS);
+	CHECK(rc == 0, "quit exits 0 (got %d)", rc);
+	return true;
+}
+
+/* Stopped after the copy is on the card: no half-written firmware.bin. */
+static bool scenario_stop(struct vt *t)
+{
+	snprintf(env_delay, sizeof(env_delay), "RATOS_SETUP_TEST_WRITE_DELAY_MS=2500");
+	char old[300];
+	snprintf(old, sizeof(old), "%s.old", fw);
+	CHECK(sh("'%s' '%s' stm32f429xx v0.13.0-731-gaaaa 50000", mkfw, old) == 0, "old firmware");
+	CHECK(make_card() && sh("mcopy -i '%s' '%s' ::/firmware.bin", image, old) == 0 &&
+		      put_card_in_node(),
+	      "card with an old firmware.bin in the emulated node");
+	CHECK(start(t), "spawn");
+	CHECK(walk_to_sd(t, true), "walk");
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("Write firmware?");
+	vt_key(t, VTERM_KEY_RIGHT);
+	vt_key(t, VTERM_KEY_ENTER);
+	/* The copy is on the card, under the temporary name only. */
+	EXPECT("Now: reading fwtmp.bin back to compare it (SHA-256)");
+	EXPECT("Written 44528 of 44528 bytes, read back 0 of 44528.");
+	CHECK(card_has("fwtmp.bin"), "the copy is on the card mid-write");
+	vt_char(t, 'c');
+	EXPECT("Stop writing?");
+	vt_key(t, VTERM_KEY_RIGHT);
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("Stopped on request: the card's old files are as they were; the unfinished");
+	EXPECT("copy was removed.");
+	EXPECT("Write again when you are ready.");
+	EXPECT("Enter writes again (it asks first)");
+	show(t, "stopped");
+	CHECK(sh("mtype -i /dev/sdf1 ::/firmware.bin | cmp -s - '%s'", old) == 0,
+	      "firmware.bin is the old firmware, complete");
+	CHECK(!card_has("fwtmp.bin") && card_has("FIRMWARE.CUR") && card_has("notes.txt"),
+	      "no copy left, the other files kept");
+	CHECK(sh("fsck.fat -n '%s/dev/sdf1' >/dev/null 2>&1", getenv("UMOCKDEV_DIR")) == 0,
+	      "fsck.fat: the card is clean");
+	/* From the failure sub-state, Enter writes again. */
+	CHECK(confirm_write(t, true), "confirm again");
+	CHECK(vt_wait(t, "Verified: firmware.bin on the card matches", SLOW_WAIT_MS), "verified");
+	CHECK(sh("mtype -i /dev/sdf1 ::/firmware.bin | cmp -s - '%s'", fw) == 0,
+	      "firmware.bin on the card equals the new firmware");
 	vt_char(t, 'q');
 	EXPECT("Quit ratos-setup?");
 	vt_char(t, 'y');
@@ -443,6 +585,10 @@ int main(int argc, char **argv)
 		ok = scenario_walk(&t);
 	else if (strcmp(mode, "names") == 0)
 		ok = scenario_names(&t);
+	else if (strcmp(mode, "slow") == 0)
+		ok = scenario_slow(&t);
+	else if (strcmp(mode, "stop") == 0)
+		ok = scenario_stop(&t);
 #ifdef RS_WITH_UMOCKDEV
 	else if (strcmp(mode, "hotplug") == 0)
 		ok = scenario_hotplug(&t);
