@@ -1,5 +1,7 @@
-/* Building one board's Klipper firmware, as a step machine that runs the same
- * way from the command line (rs_fwbuild_run) and from the wizard's poll loop:
+/* Building one board's Klipper firmware: a step table on the job engine
+ * (platform/job.h) that runs the same way from the command line
+ * (rs_fwbuild_run) and on the wizard's loop (rs_fwbuild_attach), or pumped
+ * by hand:
  *
  *   struct rs_fwbuild *fb = rs_fwbuild_new(board, &opts);
  *   rs_fwbuild_start(fb);                 // quick checks, maybe a cache hit
@@ -101,6 +103,7 @@ struct rs_fwbuild_result {
 };
 
 struct rs_fwbuild;
+struct rs_loop;
 
 struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_fwbuild_opts *opts);
 /* Runs the quick checks (tree, toolchain, work directory) and starts the
@@ -117,6 +120,12 @@ void rs_fwbuild_cancel(struct rs_fwbuild *fb);
 /* Synchronous: start + pump until finished. Cancels when *cancel becomes
  * non-zero (a signal handler's flag). */
 enum rs_fwbuild_step rs_fwbuild_run(struct rs_fwbuild *fb, volatile sig_atomic_t *cancel);
+/* On a loop (after rs_fwbuild_start): follows the running child's output
+ * and calls changed(data) whenever anything changed; detaches itself when
+ * the build is over (changed is called once more then). */
+bool rs_fwbuild_attach(struct rs_fwbuild *fb, struct rs_loop *loop, bool (*changed)(void *data),
+		       void *data);
+void rs_fwbuild_detach(struct rs_fwbuild *fb);
 const struct rs_fwbuild_result *rs_fwbuild_result(const struct rs_fwbuild *fb);
 void rs_fwbuild_free(struct rs_fwbuild *fb);
 
