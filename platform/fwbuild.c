@@ -69,6 +69,8 @@ struct rs_fwbuild {
 	bool concluded; /* the job's result is in ctx.res */
 	void (*on_line)(void *data, const char *line);
 	void *data;
+	bool (*changed)(void *data); /* on a loop */
+	void *changed_data;
 };
 
 static void output(void *data, const char *line)
@@ -200,10 +202,21 @@ void rs_fwbuild_cancel(struct rs_fwbuild *fb)
 	conclude(fb);
 }
 
+/* The engine pumped the job on the loop: the build's result is settled
+ * before the caller hears of it (and may free the build). */
+static bool job_changed(void *data)
+{
+	struct rs_fwbuild *fb = data;
+	conclude(fb);
+	return fb->changed ? fb->changed(fb->changed_data) : true;
+}
+
 bool rs_fwbuild_attach(struct rs_fwbuild *fb, struct rs_loop *loop, bool (*changed)(void *data),
 		       void *data)
 {
-	return rs_job_attach(fb->job, loop, changed, data);
+	fb->changed = changed;
+	fb->changed_data = data;
+	return rs_job_attach(fb->job, loop, job_changed, fb);
 }
 
 void rs_fwbuild_detach(struct rs_fwbuild *fb)
