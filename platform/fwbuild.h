@@ -15,7 +15,9 @@
  *
  * Steps: tree version (git describe) -> cache check -> olddefconfig in a
  * scratch OUT -> survival check -> stale-output guard -> make -n (object
- * count) -> make -jN -> dictionary checks -> atomic install + sidecar.
+ * count) -> make -jN -> dictionary checks -> atomic install + sidecar
+ * (core/fw_image.h: klipper.bin, or klipper.elf.hex for AVR, and an RP2040's
+ * klipper.uf2 beside it).
  * Nothing is ever written into the Klipper tree's own .config or out/. */
 #ifndef RS_PLATFORM_FWBUILD_H
 #define RS_PLATFORM_FWBUILD_H
@@ -50,7 +52,7 @@ enum rs_fwbuild_fail {
 	RS_FWF_CONFIG,           /* olddefconfig failed */
 	RS_FWF_CONFIG_DROPPED,   /* a requested line did not survive */
 	RS_FWF_COMPILE,          /* make failed */
-	RS_FWF_NO_IMAGE,         /* no klipper.bin, or no dictionary in it */
+	RS_FWF_NO_IMAGE,         /* no klipper.bin (klipper.elf.hex for AVR), or no dictionary */
 	RS_FWF_MCU_MISMATCH,
 	RS_FWF_VERSION_MISMATCH,
 	RS_FWF_INSTALL,          /* firmware dir not writable, disk full */
@@ -93,6 +95,7 @@ struct rs_fwbuild_result {
 	char *config_path;    /* the expanded config */
 	char *firmware_path;  /* installed image */
 	char *sidecar_path;
+	char *uf2_path;       /* RP2040: the UF2 image installed next to the .bin, or NULL */
 	char *tree_version;   /* git describe of the tree */
 	char *version;        /* in the image's dictionary */
 	char *mcu;            /* in the image's dictionary */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/fw_current.h"
+#include "core/fw_image.h"
 #include "core/kconfig.h"
 #include "core/xalloc.h"
 #include "platform/paths.h"
@@ -40,7 +41,10 @@ void rs_fwb_ctx_init(struct rs_fwb_ctx *c, const struct rs_board *board,
 	c->log_path = rs_xasprintf("%s/build.log", c->workdir);
 	c->res.log_path = rs_xstrdup(c->log_path);
 	c->res.config_path = rs_xasprintf("%s/board.config", c->workdir);
-	c->res.firmware_path = rs_xasprintf("%s/firmware-%s.bin", c->fwdir, board->id);
+	/* Known from the MCU before the build: the cache and the screens look
+	 * for the installed image by this name. */
+	c->res.firmware_path =
+		rs_xasprintf("%s/firmware-%s.%s", c->fwdir, board->id, rs_fw_image_ext(board->mcu));
 	c->res.sidecar_path = rs_xasprintf("%s%s", c->res.firmware_path, RS_SIDECAR_SUFFIX);
 }
 
@@ -70,6 +74,7 @@ void rs_fwb_ctx_free(struct rs_fwb_ctx *c)
 	free(r->config_path);
 	free(r->firmware_path);
 	free(r->sidecar_path);
+	free(r->uf2_path);
 	free(r->tree_version);
 	free(r->version);
 	free(r->mcu);
