@@ -23,8 +23,24 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+struct first_line {
+	char buf[256];
+	size_t len;
+};
+
+static void keep_first(void *ctx, const char *data, size_t len)
+{
+	struct first_line *f = ctx;
+	size_t room = sizeof(f->buf) - 1 - f->len;
+	size_t n = len < room ? len : room;
+	memcpy(f->buf + f->len, data, n);
+	f->len += n;
+	f->buf[f->len] = '\0';
+}
+
 /* git describe, through platform/proc.h: argv and no shell, stdin from
- * /dev/null, stderr not shown. Returns the first output line or NULL. */
+ * /dev/null. Returns the first output line or NULL (a failure prints only
+ * to stderr, and its exit code is not 0). */
 static char *git_describe(const char *dir)
 {
 	/* The tree is the user's: git runs as the user, in platform/child_env.h's
@@ -33,17 +49,17 @@ static char *git_describe(const char *dir)
 	 * dictionary and in klippy.log. */
 	char *const argv[] = { "git", "-C", (char *)dir, "describe", "--always", "--tags",
 			       "--long", "--dirty", NULL };
-	struct rs_proc_output res;
-	rs_proc_capture(argv, NULL, 4096, 4096, &res);
-	char *out = NULL;
-	char *line = (char *)res.out;
-	line[strcspn(line, "\r\n")] = '\0';
-	if (strlen(line) > 255)
-		line[255] = '\0';
-	if (res.status == 0 && line[0])
-		out = rs_text_safe(line); /* tag names are the tree owner's: shown, kept safe */
-	rs_proc_output_free(&res);
-	return out;
+	struct rs_proc p;
+	struct first_line f = { .len = 0 };
+	if (!rs_proc_start(&p, argv, NULL))
+		return NULL;
+	rs_proc_wait(&p, keep_first, &f, NULL);
+	int code = rs_proc_exit_code(&p);
+	rs_proc_close(&p);
+	f.buf[strcspn(f.buf, "\r\n")] = '\0';
+	if (code != 0 || !f.buf[0])
+		return NULL;
+	return rs_text_safe(f.buf); /* tag names are the tree owner's: shown, kept safe */
 }
 
 char *rs_klipper_tree_version_file(const char *dir)
