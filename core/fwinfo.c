@@ -1,5 +1,6 @@
 #include "core/file_read.h"
 #include "core/fwinfo.h"
+#include "core/ihex.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -182,8 +183,34 @@ static bool find_dict(struct scan *sc, const unsigned char *data, size_t len,
 	return false;
 }
 
+static bool scan_bytes(const char *file, const unsigned char *data, size_t len,
+		       struct rs_fwinfo *out, struct rs_errors *errs, struct rs_fwinfo_work *work);
+
+/* An AVR image (Intel HEX text) is read as the bytes it stands for. */
 bool rs_fwinfo_scan(const char *file, const unsigned char *data, size_t len,
 		    struct rs_fwinfo *out, struct rs_errors *errs, struct rs_fwinfo_work *work)
+{
+	if (!rs_ihex_detect(data, len))
+		return scan_bytes(file, data, len, out, errs, work);
+	unsigned char *bin;
+	size_t bin_len;
+	int line;
+	memset(out, 0, sizeof(*out));
+	if (!rs_ihex_decode(data, len, FW_FILE_MAX, &bin, &bin_len, &line)) {
+		rs_errors_add(errs, RS_ERR_SYNTAX, file, line, 1,
+			      "not a valid Intel HEX image (a malformed record, a bad checksum, "
+			      "or no end record)");
+		return false;
+	}
+	bool ok = scan_bytes(file, bin, bin_len, out, errs, work);
+	free(bin);
+	if (ok)
+		out->size = len; /* the file's size, as for a klipper.bin */
+	return ok;
+}
+
+static bool scan_bytes(const char *file, const unsigned char *data, size_t len,
+		       struct rs_fwinfo *out, struct rs_errors *errs, struct rs_fwinfo_work *work)
 {
 	struct rs_fwinfo_work local;
 	struct scan sc = { .cap = 16 * 1024, .work = work ? work : &local };

@@ -1,4 +1,5 @@
-/* What a built klipper.bin says about itself. Klipper embeds its data
+/* What a built klipper.bin (or an AVR board's klipper.elf.hex, read as the
+ * bytes it stands for) says about itself. Klipper embeds its data
  * dictionary (JSON, zlib-compressed) in the binary; it names the MCU, the
  * Klipper version and the build's config values. */
 #ifndef RS_CORE_FWINFO_H

@@ -28,6 +28,9 @@ static const struct field fields[] = {
 	{ "config_sha256", offsetof(struct rs_sidecar, config_sha256), false },
 	{ "sha256", offsetof(struct rs_sidecar, sha256), true },
 	{ "built_at", offsetof(struct rs_sidecar, built_at), false },
+	{ "image", offsetof(struct rs_sidecar, image), false },
+	{ "uf2", offsetof(struct rs_sidecar, uf2), false },
+	{ "uf2_sha256", offsetof(struct rs_sidecar, uf2_sha256), false },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

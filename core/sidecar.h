@@ -1,5 +1,5 @@
 /* The small file saved next to every built firmware image
- * (firmware-<board>.bin.meta): what was built, from what, and its checksum.
+ * (firmware-<board>.bin.meta, firmware-<board>.hex.meta): what was built, from what, and its checksum.
  * The build cache and `doctor` read it. Format: "key=value" lines, '#'
  * comments, unknown keys ignored so newer files stay readable. */
 #ifndef RS_CORE_SIDECAR_H
@@ -23,6 +23,9 @@ struct rs_sidecar {
 	char *sha256;          /* of the image */
 	unsigned long long size;
 	char *built_at; /* UTC, ISO 8601 */
+	char *image;      /* the file of Klipper's build it is ("klipper.bin", "klipper.elf.hex") */
+	char *uf2;        /* name of the UF2 image installed next to it (RP2040), or NULL */
+	char *uf2_sha256; /* of that UF2 image */
 };
 
 /* Text of the file. Newlines in values become spaces. Caller frees. */

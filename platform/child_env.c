@@ -39,27 +39,15 @@ static bool is_var(const char *entry, const char *name)
 	return strncmp(entry, name, n) == 0 && entry[n] == '=';
 }
 
-/* Is entry's name that of one of the NAME=value entries in add? */
-static bool replaced_by(const char *entry, char *const *add)
-{
-	size_t n = strcspn(entry, "=");
-	for (size_t i = 0; add && add[i]; i++)
-		if (strncmp(entry, add[i], n) == 0 && add[i][n] == '=')
-			return true;
-	return false;
-}
-
 char **rs_child_env_new(const struct rs_child_env_opts *o)
 {
 	static const char *const replaced[] = {"PATH", "LC_ALL", "LANGUAGE",
 					       "HOME", "USER",	 "LOGNAME"};
 	bool user = o->as_user && rs_identity_is_sudo();
-	size_t n = 0, added = 0;
+	size_t n = 0;
 	while (environ && environ[n])
 		n++;
-	while (o->env_add && o->env_add[added])
-		added++;
-	char **env = rs_xcalloc(n + added + 7, sizeof(*env));
+	char **env = rs_xcalloc(n + 7, sizeof(*env));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		bool drop = false;
@@ -67,15 +55,13 @@ char **rs_child_env_new(const struct rs_child_env_opts *o)
 			bool ours = r == 0 || (r <= 2 && !o->keep_locale) || (r > 2 && user);
 			drop = ours && is_var(environ[i], replaced[r]);
 		}
-		if (!drop && !replaced_by(environ[i], o->env_add))
+		if (!drop)
 			env[k++] = rs_xstrdup(environ[i]);
 	}
 	if (o->path_first)
 		env[k++] = rs_xasprintf("PATH=%s:%s", o->path_first, rs_child_env_path());
 	else
 		env[k++] = rs_xasprintf("PATH=%s", rs_child_env_path());
-	for (size_t i = 0; i < added; i++)
-		env[k++] = rs_xstrdup(o->env_add[i]);
 	if (!o->keep_locale)
 		env[k++] = rs_xstrdup("LC_ALL=C");
 	if (user) {

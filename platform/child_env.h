@@ -24,7 +24,6 @@ struct rs_child_env_opts {
 	bool keep_locale; /* output shown as is, never parsed: the caller's locale */
 	bool as_user;	  /* the child drops to the sudo user: their HOME, USER */
 	const char *path_first;	  /* a directory put before PATH (the compiler cache), or NULL */
-	char *const *env_add;	  /* NAME=value entries replacing inherited ones, or NULL */
 };
 
 /* Our environment with those changes, NULL-terminated, for environ/execve

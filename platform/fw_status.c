@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fw_image.h"
 #include "core/fwinfo.h"
 #include "core/sha256.h"
 #include "core/xalloc.h"
@@ -20,7 +21,8 @@ void rs_fw_status_read(const struct rs_board *b, const char *firmware, const cha
 		out->firmware_path = rs_xstrdup(firmware);
 	} else {
 		char *dir = rs_path_firmware_dir();
-		out->firmware_path = rs_xasprintf("%s/firmware-%s.bin", dir, b->id);
+		out->firmware_path =
+			rs_xasprintf("%s/firmware-%s.%s", dir, b->id, rs_fw_image_ext(b->mcu));
 		free(dir);
 	}
 	if (tree_version)

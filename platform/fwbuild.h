@@ -1,5 +1,7 @@
-/* Building one board's Klipper firmware, as a step machine that runs the same
- * way from the command line (rs_fwbuild_run) and from the wizard's poll loop:
+/* Building one board's Klipper firmware: a step table on the job engine
+ * (platform/job.h) that runs the same way from the command line
+ * (rs_fwbuild_run) and on the wizard's loop (rs_fwbuild_attach), or pumped
+ * by hand:
  *
  *   struct rs_fwbuild *fb = rs_fwbuild_new(board, &opts);
  *   rs_fwbuild_start(fb);                 // quick checks, maybe a cache hit
@@ -13,7 +15,9 @@
  *
  * Steps: tree version (git describe) -> cache check -> olddefconfig in a
  * scratch OUT -> survival check -> stale-output guard -> make -n (object
- * count) -> make -jN -> dictionary checks -> atomic install + sidecar.
+ * count) -> make -jN -> dictionary checks -> atomic install + sidecar
+ * (core/fw_image.h: klipper.bin, or klipper.elf.hex for AVR, and an RP2040's
+ * klipper.uf2 beside it).
  * Nothing is ever written into the Klipper tree's own .config or out/. */
 #ifndef RS_PLATFORM_FWBUILD_H
 #define RS_PLATFORM_FWBUILD_H
@@ -48,7 +52,7 @@ enum rs_fwbuild_fail {
 	RS_FWF_CONFIG,           /* olddefconfig failed */
 	RS_FWF_CONFIG_DROPPED,   /* a requested line did not survive */
 	RS_FWF_COMPILE,          /* make failed */
-	RS_FWF_NO_IMAGE,         /* no klipper.bin, or no dictionary in it */
+	RS_FWF_NO_IMAGE,         /* no klipper.bin (klipper.elf.hex for AVR), or no dictionary */
 	RS_FWF_MCU_MISMATCH,
 	RS_FWF_VERSION_MISMATCH,
 	RS_FWF_INSTALL,          /* firmware dir not writable, disk full */
@@ -91,6 +95,7 @@ struct rs_fwbuild_result {
 	char *config_path;    /* the expanded config */
 	char *firmware_path;  /* installed image */
 	char *sidecar_path;
+	char *uf2_path;       /* RP2040: the UF2 image installed next to the .bin, or NULL */
 	char *tree_version;   /* git describe of the tree */
 	char *version;        /* in the image's dictionary */
 	char *mcu;            /* in the image's dictionary */
@@ -101,6 +106,7 @@ struct rs_fwbuild_result {
 };
 
 struct rs_fwbuild;
+struct rs_loop;
 
 struct rs_fwbuild *rs_fwbuild_new(const struct rs_board *board, const struct rs_fwbuild_opts *opts);
 /* Runs the quick checks (tree, toolchain, work directory) and starts the
@@ -117,6 +123,12 @@ void rs_fwbuild_cancel(struct rs_fwbuild *fb);
 /* Synchronous: start + pump until finished. Cancels when *cancel becomes
  * non-zero (a signal handler's flag). */
 enum rs_fwbuild_step rs_fwbuild_run(struct rs_fwbuild *fb, volatile sig_atomic_t *cancel);
+/* On a loop (after rs_fwbuild_start): follows the running child's output
+ * and calls changed(data) whenever anything changed; detaches itself when
+ * the build is over (changed is called once more then). */
+bool rs_fwbuild_attach(struct rs_fwbuild *fb, struct rs_loop *loop, bool (*changed)(void *data),
+		       void *data);
+void rs_fwbuild_detach(struct rs_fwbuild *fb);
 const struct rs_fwbuild_result *rs_fwbuild_result(const struct rs_fwbuild *fb);
 void rs_fwbuild_free(struct rs_fwbuild *fb);
 

@@ -1,26 +1,27 @@
-/* What each build step checks and which child comes next. The order is the
- * one make needs, and every check that can fail without running make comes
- * first, so a bad tree or firmware directory fails in milliseconds. */
+/* What each build step checks and runs: the quick checks, the config
+ * (olddefconfig and the survival check), counting and compiling. The order
+ * is the one make needs, and every check that can fail without running make
+ * comes first, so a bad tree or firmware directory fails in milliseconds.
+ * Step functions for the table in fwbuild.c; they only read and fill the
+ * build's context. Nothing is ever written into the Klipper tree's own
+ * .config or out/. */
 #include "platform/fwbuild_steps.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/build_output.h"
 #include "core/kconfig.h"
 #include "core/xalloc.h"
-#include "platform/fwbuild_version.h"
-#include "platform/fwinstall.h"
+#include "platform/fsutil.h"
 #include "platform/paths.h"
 #include "platform/toolchain.h"
-
-static void fail(struct rs_fwbuild *fb, enum rs_fwbuild_fail why, char *message, char *hint)
-{
-	rs_fwbuild_finish(fb, RS_FWB_FAILED, why, message, hint);
-}
 
 static bool is_dir(const char *path)
 {
@@ -37,51 +38,51 @@ static bool is_file(const char *dir, const char *rel)
 	return ok;
 }
 
-static bool disk_full(int e)
+struct rs_job_verdict rs_fwb_check_tree(void *vc, struct rs_job_progress *p)
 {
-	return e == ENOSPC || e == EDQUOT || e == EFBIG;
-}
-
-static bool check_tree(struct rs_fwbuild *fb)
-{
+	(void)p;
+	struct rs_fwb_ctx *c = vc;
 	char resolved[PATH_MAX];
-	if (!realpath(fb->tree_arg, resolved) || !is_dir(resolved)) {
+	if (!realpath(c->tree_arg, resolved) || !is_dir(resolved)) {
 		int e = errno;
-		fail(fb, RS_FWF_NO_TREE,
-		     rs_xasprintf("no Klipper tree at %s (%s)", fb->tree_arg,
-				  is_dir(fb->tree_arg) ? strerror(e) : "no such directory"),
-		     rs_xstrdup("Klipper normally lives in ~/klipper; pass --klipper DIR "
-				"when it is elsewhere"));
-		return false;
+		return rs_fwb_fail(RS_FWF_NO_TREE,
+				   rs_xasprintf("no Klipper tree at %s (%s)", c->tree_arg,
+						is_dir(c->tree_arg) ? strerror(e)
+								    : "no such directory"),
+				   rs_xstrdup("Klipper normally lives in ~/klipper; pass --klipper "
+					      "DIR when it is elsewhere"));
 	}
-	fb->res.klipper_dir = rs_xstrdup(resolved);
+	c->res.klipper_dir = rs_xstrdup(resolved);
 	static const char *const needed[] = { "Makefile", "src/Kconfig" };
 	for (size_t i = 0; i < 2; i++) {
-		if (!is_file(resolved, needed[i])) {
-			fail(fb, RS_FWF_BROKEN_TREE,
-			     rs_xasprintf("%s is not a usable Klipper tree: it has no %s", resolved,
-					  needed[i]),
-			     rs_xasprintf("point --klipper at a Klipper checkout; a damaged one "
-					  "can be repaired with `git -C %s checkout -- .` or "
-					  "cloned again",
-					  resolved));
-			return false;
-		}
+		if (!is_file(resolved, needed[i]))
+			return rs_fwb_fail(
+				RS_FWF_BROKEN_TREE,
+				rs_xasprintf("%s is not a usable Klipper tree: it has no %s",
+					     resolved, needed[i]),
+				rs_xasprintf("point --klipper at a Klipper checkout; a damaged one "
+					     "can be repaired with `git -C %s checkout -- .` or "
+					     "cloned again",
+					     resolved));
 	}
-	return true;
+	c->have_git = rs_toolchain_on_path("git");
+	return rs_job_next();
 }
 
-static bool check_toolchain(struct rs_fwbuild *fb)
+struct rs_job_verdict rs_fwb_check_toolchain(void *vc, struct rs_job_progress *p)
 {
+	struct rs_fwb_ctx *c = vc;
 	struct rs_toolchain tc;
-	if (rs_toolchain_check(fb->mcu, &tc)) {
+	if (rs_toolchain_check(c->mcu, &tc)) {
 		rs_toolchain_free(&tc);
-		return true;
+		snprintf(p->note, sizeof(p->note), "building %s (%s) from %s", c->board_id, c->mcu,
+			 c->res.klipper_dir);
+		return rs_job_next();
 	}
 	char *missing = rs_kconfig_join(&tc.missing);
-	for (char *p = missing; *p; p++)
-		if (*p == '\n')
-			*p = p[1] ? ' ' : '\0';
+	for (char *s = missing; *s; s++)
+		if (*s == '\n')
+			*s = s[1] ? ' ' : '\0';
 	/* make and python3 are packages of the same name. */
 	char *pkgs = rs_xstrdup(tc.packages);
 	for (size_t i = 0; i < tc.missing.count; i++) {
@@ -92,288 +93,265 @@ static bool check_toolchain(struct rs_fwbuild *fb)
 			pkgs = n;
 		}
 	}
-	fail(fb, RS_FWF_TOOLCHAIN,
-	     rs_xasprintf("the %s toolchain for %s is not installed (missing: %s)", tc.family,
-			  fb->mcu, missing),
-	     rs_xasprintf("install it with: sudo apt-get install %s", pkgs));
+	struct rs_job_verdict v =
+		rs_fwb_fail(RS_FWF_TOOLCHAIN,
+			    rs_xasprintf("the %s toolchain for %s is not installed (missing: %s)",
+					 tc.family, c->mcu, missing),
+			    rs_xasprintf("install it with: sudo apt-get install %s", pkgs));
 	free(missing);
 	free(pkgs);
 	rs_toolchain_free(&tc);
-	return false;
+	return v;
 }
 
-static bool prepare_dirs(struct rs_fwbuild *fb)
+bool rs_fwb_writes_wanted(const void *vc)
 {
-	if (!rs_path_mkdirs(fb->workdir)) {
+	return !((const struct rs_fwb_ctx *)vc)->check_only;
+}
+
+/* The work directory, and a probe of the firmware directory now rather
+ * than after a long build. */
+struct rs_job_verdict rs_fwb_prepare_dirs(void *vc, struct rs_job_progress *p)
+{
+	(void)p;
+	struct rs_fwb_ctx *c = vc;
+	if (!rs_path_mkdirs(c->workdir)) {
 		int e = errno;
-		fail(fb, RS_FWF_WORKDIR,
-		     rs_xasprintf("cannot create the work directory %s: %s", fb->workdir,
-				  strerror(e)),
-		     disk_full(e) ? rs_fwinstall_disk_hint(e, fb->workdir)
-				  : rs_xstrdup("set XDG_CACHE_HOME to a writable directory"));
-		return false;
+		return rs_fwb_fail(RS_FWF_WORKDIR,
+				   rs_xasprintf("cannot create the work directory %s: %s",
+						c->workdir, strerror(e)),
+				   rs_fwb_disk_full(e)
+					   ? rs_fwb_disk_hint(e, c->workdir)
+					   : rs_xstrdup("set XDG_CACHE_HOME to a writable directory"));
 	}
-	/* Probe the firmware directory now rather than after a long build. */
 	char *probe = NULL;
-	if (rs_path_mkdirs(fb->fwdir))
-		probe = rs_fs_write_temp(fb->fwdir, "probe", "", 0);
+	if (rs_path_mkdirs(c->fwdir))
+		probe = rs_fs_write_temp(c->fwdir, "probe", "", 0);
 	if (!probe) {
 		int e = errno;
-		fail(fb, RS_FWF_INSTALL,
-		     rs_xasprintf("cannot write to the firmware directory %s: %s", fb->fwdir,
-				  strerror(e)),
-		     rs_fwinstall_disk_hint(e, fb->fwdir));
-		return false;
+		return rs_fwb_fail(RS_FWF_INSTALL,
+				   rs_xasprintf("cannot write to the firmware directory %s: %s",
+						c->fwdir, strerror(e)),
+				   rs_fwb_disk_hint(e, c->fwdir));
 	}
 	unlink(probe);
 	free(probe);
-	return true;
+	return rs_job_next();
 }
 
-void rs_fwbuild_begin(struct rs_fwbuild *fb)
+static struct rs_job_verdict write_failed(struct rs_fwb_ctx *c, const char *path, int e)
 {
-	if (check_tree(fb) && check_toolchain(fb) && (fb->check_only || prepare_dirs(fb))) {
-		rs_fwbuild_logf(fb, "ratos-setup: building %s (%s) from %s", fb->board_id, fb->mcu,
-				fb->res.klipper_dir);
-		rs_fwbuild_start_version(fb);
-	}
+	return rs_fwb_fail(RS_FWF_WORKDIR, rs_xasprintf("cannot write %s: %s", path, strerror(e)),
+			   rs_fwb_disk_full(e) ? rs_fwb_disk_hint(e, c->workdir) : NULL);
 }
 
-void rs_fwbuild_start_config(struct rs_fwbuild *fb)
+/* The log opens with this step (replacing the last build's): a cache hit
+ * never gets here, so the log of the build that made the installed image
+ * stays. The fragment is written where olddefconfig expands it. */
+struct rs_job_verdict rs_fwb_write_config(void *vc, struct rs_job_progress *p)
 {
-	if (!rs_fwbuild_open_log(fb)) {
-		int e = errno;
-		fail(fb, RS_FWF_WORKDIR,
-		     rs_xasprintf("cannot write %s: %s", fb->res.log_path, strerror(e)),
-		     disk_full(e) ? rs_fwinstall_disk_hint(e, fb->workdir) : NULL);
-		return;
-	}
-	char *text = rs_kconfig_join(&fb->fragment);
-	char *tmp = rs_fs_write_temp(fb->workdir, "board.config.new", text, strlen(text));
+	(void)p;
+	struct rs_fwb_ctx *c = vc;
+	/* The engine opened the log; a log that cannot be written fails here,
+	 * before make spends minutes. A symlink is never followed. */
+	int fd = open(c->log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return write_failed(c, c->log_path, errno);
+	close(fd);
+	char *text = rs_kconfig_join(&c->fragment);
+	char *tmp = rs_fs_write_temp(c->workdir, "board.config.new", text, strlen(text));
 	free(text);
-	if (!tmp || rename(tmp, fb->config_new) != 0) {
+	if (!tmp || rename(tmp, c->config_new) != 0) {
 		int e = errno;
 		if (tmp)
 			unlink(tmp);
 		free(tmp);
-		fail(fb, RS_FWF_WORKDIR,
-		     rs_xasprintf("cannot write %s: %s", fb->config_new, strerror(e)),
-		     disk_full(e) ? rs_fwinstall_disk_hint(e, fb->workdir) : NULL);
-		return;
+		return write_failed(c, c->config_new, e);
 	}
 	free(tmp);
-	/* Both on the command line: Klipper's Makefile assigns KCONFIG_CONFIG
-	 * itself, so an environment value would be ignored. A scratch OUT keeps
-	 * the board-link rule away from the real out/. */
-	char *kc = rs_xasprintf("KCONFIG_CONFIG=%s", fb->config_new);
-	char *out = rs_xasprintf("OUT=%s", fb->kconf_out);
-	char *argv[] = { "make", "-C", fb->res.klipper_dir, kc, out, "olddefconfig", NULL };
-	rs_fwbuild_spawn(fb, RS_FWB_CONFIG, argv);
+	return rs_job_next();
+}
+
+/* Both on the command line: Klipper's Makefile assigns KCONFIG_CONFIG
+ * itself, so an environment value would be ignored. A scratch OUT keeps the
+ * board-link rule away from the real out/. */
+bool rs_fwb_olddefconfig_argv(void *vc, struct rs_strv *argv, struct rs_proc_opts *o,
+			      struct rs_status *f)
+{
+	(void)o;
+	(void)f;
+	struct rs_fwb_ctx *c = vc;
+	char *kc = rs_xasprintf("KCONFIG_CONFIG=%s", c->config_new);
+	char *out = rs_xasprintf("OUT=%s", c->kconf_out);
+	const char *const args[] = { "make", "-C", c->res.klipper_dir, kc, out, "olddefconfig" };
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		rs_strv_push(argv, args[i]);
 	free(kc);
 	free(out);
+	return true;
 }
 
-static void tail_as_errors(struct rs_fwbuild *fb)
+void rs_fwb_output_line(void *vc, const char *line, struct rs_job_progress *p)
 {
-	if (fb->res.error_lines.count)
-		return;
-	for (size_t i = 0; i < RS_FWB_TAIL; i++) {
-		const char *l = fb->tail[(fb->tail_pos + i) % RS_FWB_TAIL];
-		if (l && *l)
-			rs_strv_push(&fb->res.error_lines, l);
-	}
+	(void)p;
+	rs_fwb_remember(vc, line);
 }
 
-static bool same_file(const char *a, const char *b)
+struct rs_job_verdict rs_fwb_olddefconfig_done(void *vc, int code)
 {
-	unsigned char *da = NULL, *db = NULL;
-	size_t la = 0, lb = 0;
-	bool same = rs_fs_read_file(a, 1 << 20, &da, &la) && rs_fs_read_file(b, 1 << 20, &db, &lb) &&
-		    la == lb && memcmp(da, db, la) == 0;
-	free(da);
-	free(db);
-	return same;
+	struct rs_fwb_ctx *c = vc;
+	if (code == 0)
+		return rs_job_next();
+	rs_fwb_tail_as_errors(c);
+	return rs_fwb_fail(RS_FWF_CONFIG,
+			   rs_xasprintf("make olddefconfig failed (exit %d) in %s", code,
+					c->res.klipper_dir),
+			   rs_xasprintf("the full log is %s; a damaged or very old Klipper tree "
+					"is the usual cause (git -C %s status)",
+					c->log_path, c->res.klipper_dir));
 }
 
-static void config_done(struct rs_fwbuild *fb, int code)
+bool rs_fwb_count_argv(void *vc, struct rs_strv *argv, struct rs_proc_opts *o,
+		       struct rs_status *f)
 {
-	if (code != 0) {
-		tail_as_errors(fb);
-		fail(fb, RS_FWF_CONFIG,
-		     rs_xasprintf("make olddefconfig failed (exit %d) in %s", code,
-				  fb->res.klipper_dir),
-		     rs_xasprintf("the full log is %s; a damaged or very old Klipper tree is the "
-				  "usual cause (git -C %s status)",
-				  fb->res.log_path, fb->res.klipper_dir));
-		return;
-	}
-	struct rs_kconfig kc;
-	struct rs_errors errs = { 0 };
-	if (!rs_kconfig_load_file(fb->config_new, &kc, &errs)) {
-		char buf[1024];
-		fail(fb, RS_FWF_CONFIG, rs_xstrdup(rs_error_format(&errs.items[0], buf, sizeof(buf))),
-		     NULL);
-		rs_errors_clear(&errs);
-		return;
-	}
-	char *rejected = rs_xasprintf("%s.rejected", fb->res.config_path);
-	if (!rs_kconfig_check(&fb->fragment, &kc, rejected, &errs)) {
-		char buf[1024];
-		for (size_t i = 0; i < errs.count; i++)
-			rs_strv_push(&fb->res.error_lines,
-				     rs_error_format(&errs.items[i], buf, sizeof(buf)));
-		rename(fb->config_new, rejected);
-		fail(fb, RS_FWF_CONFIG_DROPPED,
-		     rs_xasprintf("Klipper's olddefconfig dropped or changed %zu requested "
-				  "setting%s, so the firmware would not match the board: %s",
-				  errs.count, errs.count == 1 ? "" : "s", errs.items[0].msg),
-		     rs_xasprintf("the expanded config is %s; the board's klipper lines need "
-				  "the options they depend on (CONFIG_LOW_LEVEL_OPTIONS=y first) "
-				  "and values this Klipper version offers",
-				  rejected));
-		free(rejected);
-		rs_kconfig_free(&kc);
-		rs_errors_clear(&errs);
-		return;
-	}
-	unlink(rejected);
-	free(rejected);
-	rs_kconfig_hash(&kc, fb->config_sha256);
-	snprintf(fb->res.config_sha256, sizeof(fb->res.config_sha256), "%s", fb->config_sha256);
-	rs_kconfig_free(&kc);
-
-	/* An unchanged config keeps its old mtime, so make rebuilds nothing. */
-	if (same_file(fb->config_new, fb->res.config_path))
-		unlink(fb->config_new);
-	else if (rename(fb->config_new, fb->res.config_path) != 0) {
-		int e = errno;
-		fail(fb, RS_FWF_WORKDIR,
-		     rs_xasprintf("cannot write %s: %s", fb->res.config_path, strerror(e)), NULL);
-		return;
-	}
-
-	/* Stale-output guard: make trusts mtimes, and an out/ built from another
-	 * config, tree or Klipper version can look up to date (and keep the old
-	 * version in its dictionary). out/ is kept only when the stamp written
-	 * after its last successful build names exactly this combination;
-	 * --force always starts from an empty out/. */
-	char *key = rs_xasprintf("%s\n%s\n%s\n", fb->config_sha256, fb->res.klipper_dir,
-				 fb->res.tree_version);
-	rs_sha256_hex(key, strlen(key), fb->out_key);
-	free(key);
-	unsigned char *stamp = NULL;
-	size_t slen = 0;
-	bool fresh = !fb->force && rs_fs_read_file(fb->stamp, 256, &stamp, &slen) &&
-		     slen == 64 && memcmp(stamp, fb->out_key, 64) == 0;
-	free(stamp);
-	if (!fresh && is_dir(fb->outdir)) {
-		rs_fwbuild_logf(fb, "ratos-setup: %s", fb->force ? "--force: starting from an empty out/"
-					: "out/ was built from another config, tree or version; "
-					  "removing it");
-		if (!rs_fs_remove_tree(fb->outdir)) {
-			int e = errno;
-			fail(fb, RS_FWF_WORKDIR,
-			     rs_xasprintf("cannot remove the stale build output %s: %s", fb->outdir,
-					  strerror(e)),
-			     NULL);
-			return;
-		}
-	}
-	unlink(fb->stamp); /* until this build succeeds, out/ matches nothing */
-
-	char *kcarg = rs_xasprintf("KCONFIG_CONFIG=%s", fb->res.config_path);
-	char *out = rs_xasprintf("OUT=%s", fb->outdir);
-	char *argv[] = { "make", "-n", "-C", fb->res.klipper_dir, kcarg, out, NULL };
-	fb->prog_total = 0;
-	rs_fwbuild_spawn(fb, RS_FWB_COUNT, argv);
-	free(kcarg);
+	(void)o;
+	(void)f;
+	struct rs_fwb_ctx *c = vc;
+	char *kc = rs_xasprintf("KCONFIG_CONFIG=%s", c->res.config_path);
+	char *out = rs_xasprintf("OUT=%s", c->outdir);
+	const char *const args[] = { "make", "-n", "-C", c->res.klipper_dir, kc, out };
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		rs_strv_push(argv, args[i]);
+	free(kc);
 	free(out);
+	c->objects_total = 0;
+	return true;
 }
 
-static void start_compile(struct rs_fwbuild *fb)
+/* make -n prints every command (too noisy for the log): count the objects. */
+void rs_fwb_count_line(void *vc, const char *line, struct rs_job_progress *p)
 {
-	rs_fwbuild_logf(fb, "ratos-setup: %u objects to compile", fb->prog_total);
-	char *kcarg = rs_xasprintf("KCONFIG_CONFIG=%s", fb->res.config_path);
-	char *out = rs_xasprintf("OUT=%s", fb->outdir);
-	free(fb->jobs_arg);
-	fb->jobs_arg = rs_xasprintf("-j%u", fb->jobs);
-	char *argv[] = { "make", "-C", fb->res.klipper_dir, fb->jobs_arg, kcarg, out, NULL };
-	/* Only the compile goes through ccache (platform/ccache.h says why it
-	 * cannot change the image); --force refreshes what it holds. */
-	rs_ccache_free(&fb->ccache);
-	rs_ccache_setup(&fb->ccache, rs_toolchain_compiler(fb->mcu), fb->ccache_dir, fb->force);
-	rs_fwbuild_logf(fb, "ratos-setup: %s", fb->ccache.note);
-	fb->popts.path_first = fb->ccache.path_first;
-	fb->popts.env_add = fb->ccache.env;
-	fb->compile_t0 = rs_fwbuild_now();
-	rs_fwbuild_spawn(fb, RS_FWB_COMPILE, argv);
-	free(kcarg);
+	struct rs_fwb_ctx *c = vc;
+	c->objects_total += rs_build_output_is_compile_step(line);
+	p->total = c->objects_total;
+}
+
+/* The count is only for the progress bar: make -n failing is not a reason
+ * to stop, the build itself says what is wrong. */
+struct rs_job_verdict rs_fwb_count_done(void *vc, int code)
+{
+	(void)vc;
+	(void)code;
+	return rs_job_next();
+}
+
+struct rs_job_verdict rs_fwb_plan_compile(void *vc, struct rs_job_progress *p)
+{
+	struct rs_fwb_ctx *c = vc;
+	snprintf(p->note, sizeof(p->note), "%u objects to compile", c->objects_total);
+	c->objects_done = 0;
+	c->current[0] = '\0';
+	c->compile_t0 = rs_fwb_now();
+	return rs_job_next();
+}
+
+/* Only the compile goes through ccache (platform/ccache.h says why it cannot
+ * change the image); --force refreshes what it holds. */
+struct rs_job_verdict rs_fwb_compiler_cache(void *vc, struct rs_job_progress *p)
+{
+	struct rs_fwb_ctx *c = vc;
+	rs_ccache_free(&c->ccache);
+	rs_ccache_setup(&c->ccache, rs_toolchain_compiler(c->mcu), c->ccache_dir, c->force);
+	snprintf(p->note, sizeof(p->note), "%s", c->ccache.note);
+	return rs_job_next();
+}
+
+bool rs_fwb_compile_argv(void *vc, struct rs_strv *argv, struct rs_proc_opts *o,
+			 struct rs_status *f)
+{
+	(void)f;
+	struct rs_fwb_ctx *c = vc;
+	o->path_first = c->ccache.path_first;
+	o->env_add = (const char *const *)c->ccache.env;
+	char *jobs = rs_xasprintf("-j%u", c->jobs);
+	char *kc = rs_xasprintf("KCONFIG_CONFIG=%s", c->res.config_path);
+	char *out = rs_xasprintf("OUT=%s", c->outdir);
+	const char *const args[] = { "make", "-C", c->res.klipper_dir, jobs, kc, out };
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		rs_strv_push(argv, args[i]);
+	free(jobs);
+	free(kc);
 	free(out);
+	return true;
 }
 
-static bool any_line(struct rs_fwbuild *fb, const char *needle)
+void rs_fwb_compile_line(void *vc, const char *line, struct rs_job_progress *p)
 {
-	for (size_t i = 0; i < RS_FWB_TAIL; i++)
-		if (fb->tail[i] && strstr(fb->tail[i], needle))
-			return true;
-	for (size_t i = 0; i < fb->res.error_lines.count; i++)
-		if (strstr(fb->res.error_lines.items[i], needle))
-			return true;
-	return false;
+	struct rs_fwb_ctx *c = vc;
+	struct rs_build_line bl;
+	rs_build_output_classify(line, c->outdir, &bl);
+	if (bl.kind == RS_BLINE_COMPILING) {
+		c->objects_done++;
+		size_t n = bl.arg_len < sizeof(c->current) - 1 ? bl.arg_len : sizeof(c->current) - 1;
+		memcpy(c->current, bl.arg, n);
+		c->current[n] = '\0';
+		if (c->objects_done > c->objects_total)
+			c->objects_total = c->objects_done;
+	}
+	if (bl.kind == RS_BLINE_ERROR && c->res.error_lines.count < 10)
+		rs_strv_push(&c->res.error_lines, line);
+	rs_fwb_remember(c, line);
+	p->done = c->objects_done;
+	p->total = c->objects_total;
+	snprintf(p->current, sizeof(p->current), "%s", c->current);
 }
 
-static char *compile_hint(struct rs_fwbuild *fb)
+static char *compile_hint(struct rs_fwb_ctx *c)
 {
-	const char *tree = fb->res.klipper_dir;
-	if (any_line(fb, "No space left on device") || any_line(fb, "File too large") ||
-	    any_line(fb, "Disk quota exceeded"))
-		return rs_fwinstall_disk_hint(ENOSPC, fb->workdir);
-	if (any_line(fb, "stdint.h: No such file") || any_line(fb, "string.h: No such file"))
+	const char *tree = c->res.klipper_dir;
+	if (rs_fwb_any_line(c, "No space left on device") || rs_fwb_any_line(c, "File too large") ||
+	    rs_fwb_any_line(c, "Disk quota exceeded"))
+		return rs_fwb_disk_hint(ENOSPC, c->workdir);
+	if (rs_fwb_any_line(c, "stdint.h: No such file") ||
+	    rs_fwb_any_line(c, "string.h: No such file"))
 		return rs_xstrdup("the C library for the compiler is missing: sudo apt-get install "
 				  "libnewlib-arm-none-eabi (ARM) or avr-libc (AVR)");
-	if (strstr(fb->res.tree_version, "dirty"))
+	if (strstr(c->res.tree_version, "dirty"))
 		return rs_xasprintf("the Klipper tree has local changes (%s): `git -C %s status` "
 				    "shows them, `git -C %s stash` sets them aside; full log: %s",
-				    fb->res.tree_version, tree, tree, fb->res.log_path);
+				    c->res.tree_version, tree, tree, c->log_path);
 	return rs_xasprintf("the full log is %s; an up-to-date toolchain and a clean Klipper "
 			    "checkout (git -C %s status) fix most build failures",
-			    fb->res.log_path, tree);
+			    c->log_path, tree);
 }
 
-static void compile_done(struct rs_fwbuild *fb, int code)
+struct rs_job_verdict rs_fwb_compile_done(void *vc, int code)
 {
-	if (code != 0) {
-		tail_as_errors(fb);
-		fail(fb, RS_FWF_COMPILE,
-		     rs_xasprintf("the firmware build failed (make exit %d); %s was not changed",
-				  code, fb->res.firmware_path),
-		     compile_hint(fb));
-		return;
-	}
-	if (!rs_fs_write_atomic(fb->workdir, "out.stamp", fb->out_key, 64))
-		rs_fwbuild_logf(fb, "ratos-setup: cannot write %s: %s", fb->stamp,
-				strerror(errno));
-	fb->step = RS_FWB_INSTALL;
-	rs_fwinstall_image(fb);
+	struct rs_fwb_ctx *c = vc;
+	if (code == 0)
+		return rs_job_next();
+	rs_fwb_tail_as_errors(c);
+	return rs_fwb_fail(RS_FWF_COMPILE,
+			   rs_xasprintf("the firmware build failed (make exit %d); %s was not "
+					"changed",
+					code, c->res.firmware_path),
+			   compile_hint(c));
 }
 
-void rs_fwbuild_child_done(struct rs_fwbuild *fb, int code)
+/* out/ now matches this config, tree and version (see rs_fwb_check_config). */
+struct rs_job_verdict rs_fwb_write_stamp(void *vc, struct rs_job_progress *p)
 {
-	switch (fb->step) {
-	case RS_FWB_IDLE:
-	case RS_FWB_VERSION:
-		rs_fwbuild_version_done(fb, code);
-		break;
-	case RS_FWB_CONFIG:
-		config_done(fb, code);
-		break;
-	case RS_FWB_COUNT:
-		start_compile(fb);
-		break;
-	case RS_FWB_COMPILE:
-		compile_done(fb, code);
-		break;
-	default:
-		break;
-	}
+	struct rs_fwb_ctx *c = vc;
+	if (!rs_fs_write_atomic(c->workdir, "out.stamp", c->out_key, 64))
+		snprintf(p->note, sizeof(p->note), "cannot write %s: %s", c->stamp,
+			 strerror(errno));
+	return rs_job_next();
+}
+
+/* After success, failure and cancel: the half-expanded fragment goes. */
+struct rs_job_verdict rs_fwb_cleanup(void *vc, struct rs_job_progress *p)
+{
+	(void)p;
+	unlink(((struct rs_fwb_ctx *)vc)->config_new);
+	return rs_job_next();
 }

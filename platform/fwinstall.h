@@ -1,15 +1,12 @@
-/* The end of a firmware build: the image's dictionary must name the board's
- * MCU and the tree's version, then image and record are installed
- * atomically. Part of the build (platform/fwbuild_steps.h), not for others. */
+/* The last firmware build step: the image make produced must name the
+ * board's MCU and the tree's version in its dictionary, then image and
+ * record are installed atomically. A step function for the table in
+ * fwbuild.c; not for other modules. */
 #ifndef RS_PLATFORM_FWINSTALL_H
 #define RS_PLATFORM_FWINSTALL_H
 
-#include "platform/fwbuild_steps.h"
+#include "platform/fwbuild_ctx.h"
 
-/* Checks <OUT>klipper.bin and installs it; finishes the build either way. */
-void rs_fwinstall_image(struct rs_fwbuild *fb);
-/* What to do after a write failed with errno e in dir (disk full or not).
- * Caller frees. */
-char *rs_fwinstall_disk_hint(int e, const char *dir);
+struct rs_job_verdict rs_fwb_install(void *c, struct rs_job_progress *p);
 
 #endif

@@ -495,14 +495,18 @@ void rs_job_free(struct rs_job *job)
 
 static void rewatch(struct rs_job *job);
 
+/* The registrations are settled before changed() runs: changed may free the
+ * job (a screen that drops a finished build and starts the next one), so
+ * the job is not touched after it. */
 static bool report(struct rs_job *job, bool changed)
 {
-	bool redraw = changed && job->changed ? job->changed(job->changed_data) : changed;
+	bool (*notify)(void *data) = job->changed;
+	void *data = job->changed_data;
 	if (rs_job_finished(job))
 		rs_job_detach(job);
 	else
 		rewatch(job);
-	return redraw;
+	return changed && notify ? notify(data) : changed;
 }
 
 static bool on_fd(int fd, short revents, void *data)

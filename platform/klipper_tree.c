@@ -1,22 +1,15 @@
 #include "platform/klipper_tree.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/text_safe.h"
 #include "core/xalloc.h"
-#include "platform/child_env.h"
 #include "platform/fsutil.h"
-#include "platform/identity.h"
 #include "platform/paths.h"
-
-extern char **environ;
+#include "platform/proc.h"
 
 static bool is_dir(const char *path)
 {
@@ -30,64 +23,43 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* git describe, with argv and no shell; stdin from /dev/null, stderr
- * dropped. Returns the first output line or NULL. */
+struct first_line {
+	char buf[256];
+	size_t len;
+};
+
+static void keep_first(void *ctx, const char *data, size_t len)
+{
+	struct first_line *f = ctx;
+	size_t room = sizeof(f->buf) - 1 - f->len;
+	size_t n = len < room ? len : room;
+	memcpy(f->buf + f->len, data, n);
+	f->len += n;
+	f->buf[f->len] = '\0';
+}
+
+/* git describe, through platform/proc.h: argv and no shell, stdin from
+ * /dev/null. Returns the first output line or NULL (a failure prints only
+ * to stderr, and its exit code is not 0). */
 static char *git_describe(const char *dir)
 {
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return NULL;
 	/* The tree is the user's: git runs as the user, in platform/child_env.h's
-	 * environment (its output is parsed; as root, the system PATH). */
-	struct rs_child_env_opts eo = { .as_user = true };
-	char **env = rs_child_env_new(&eo);
-	pid_t pid = fork();
-	if (pid < 0) {
-		rs_child_env_free(env);
-		close(fds[0]);
-		close(fds[1]);
+	 * environment (its output is parsed; as root, the system PATH). Klipper's
+	 * own command, so the string equals the one it puts in the firmware's
+	 * dictionary and in klippy.log. */
+	char *const argv[] = { "git", "-C", (char *)dir, "describe", "--always", "--tags",
+			       "--long", "--dirty", NULL };
+	struct rs_proc p;
+	struct first_line f = { .len = 0 };
+	if (!rs_proc_start(&p, argv, NULL))
 		return NULL;
-	}
-	if (pid == 0) {
-		if (!rs_identity_drop_in_child())
-			_exit(127);
-		environ = env;
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		dup2(fds[1], STDOUT_FILENO);
-		/* Klipper's own command, so the string equals the one it puts
-		 * in the firmware's dictionary and in klippy.log. */
-		char *const argv[] = { "git", "-C", (char *)dir, "describe", "--always", "--tags",
-				       "--long", "--dirty", NULL };
-		execvp("git", argv);
-		_exit(127);
-	}
-	rs_child_env_free(env);
-	close(fds[1]);
-	char buf[256];
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fds[0], buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
-			break;
-	}
-	close(fds[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !buf[0])
+	rs_proc_wait(&p, keep_first, &f, NULL);
+	int code = rs_proc_exit_code(&p);
+	rs_proc_close(&p);
+	f.buf[strcspn(f.buf, "\r\n")] = '\0';
+	if (code != 0 || !f.buf[0])
 		return NULL;
-	return rs_text_safe(buf); /* tag names are the tree owner's: shown, kept safe */
+	return rs_text_safe(f.buf); /* tag names are the tree owner's: shown, kept safe */
 }
 
 char *rs_klipper_tree_version_file(const char *dir)

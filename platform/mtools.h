@@ -1,12 +1,15 @@
 /* Runs one mtools command (mcopy, mdel, mren, mdir, mtype) on a FAT volume
- * without a kernel mount: argv array and execvp, never a shell; stdin from
- * /dev/null; stdout and stderr captured.
+ * without a kernel mount, through platform/proc.h (rs_proc_capture): argv
+ * array and execvp, never a shell; stdin from /dev/null; stdout and stderr
+ * captured apart; our identity kept (the card is reopened by its /dev/fd
+ * name).
  *
  * The child's mtools configuration is ours, not the caller's: MTOOLSRC and
  * every MTOOLS_* variable are dropped and HOME points nowhere (mtools reads
  * ~/.mtoolsrc, which could redefine drives or name handling), then
  * MTOOLS_SKIP_CHECK=1 is set on purpose so image files and cards with
- * unusual geometry are accepted. */
+ * unusual geometry are accepted. Everything else of the environment is the
+ * caller's (PATH and locale included). */
 #ifndef RS_PLATFORM_MTOOLS_H
 #define RS_PLATFORM_MTOOLS_H
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/xalloc.h"
 #include "platform/child_env.h"
 #include "platform/identity.h"
 #include "platform/log.h"
@@ -28,13 +29,19 @@ static void child_defaults(void)
 }
 
 static void child(char *const argv[], const struct rs_proc_opts *opts, char **env, int out_fd,
-		  int err_fd)
+		  int err_fd, int report_fd)
 {
 	child_defaults();
 	int in = open("/dev/null", O_RDONLY);
-	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		goto fail;
-	if (opts && opts->keep_root) {
+	/* Our files are close-on-exec; the ones handed over by name stay. */
+	for (size_t i = 0; opts && i < opts->n_keep_fds; i++)
+		if (opts->keep_fds[i] > 2 && fcntl(opts->keep_fds[i], F_SETFD, 0) < 0)
+			goto fail;
+	if (opts && opts->same_identity) {
+		/* as we are: it reopens files we hold, by their /dev/fd name */
+	} else if (opts && opts->keep_root) {
 		if (rs_identity_is_sudo() && geteuid() != 0) {
 			errno = EPERM; /* keep_root outside an as-root section */
 			goto fail;
@@ -49,67 +56,240 @@ static void child(char *const argv[], const struct rs_proc_opts *opts, char **en
 	execvp(argv[0], argv);
 fail:;
 	int e = errno;
-	ssize_t w = write(err_fd, &e, sizeof(e));
+	ssize_t w = write(report_fd, &e, sizeof(e));
 	(void)w;
 	_exit(127);
 }
 
-bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_opts *opts)
+static bool listed(const char *entry, const char *const *names)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	memset(p, 0, sizeof(*p));
-	p->fd = -1;
-	struct rs_child_env_opts eo = { .keep_locale = opts && opts->keep_locale,
-					.as_user = !(opts && opts->keep_root),
-					.path_first = opts ? opts->path_first : NULL,
-					.env_add = opts ? opts->env_add : NULL };
-	char **env = rs_child_env_new(&eo);
-	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
-		goto fail;
+	for (size_t i = 0; names && names[i]; i++) {
+		size_t n = strlen(names[i]);
+		if (n && names[i][n - 1] == '*') {
+			if (strncmp(entry, names[i], n - 1) == 0)
+				return true;
+		} else if (strncmp(entry, names[i], n) == 0 && entry[n] == '=') {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* An added "NAME=value" replaces an inherited NAME. */
+static bool replaced(const char *entry, const char *const *add)
+{
+	for (size_t i = 0; add && add[i]; i++) {
+		const char *eq = strchr(add[i], '=');
+		size_t n = eq ? (size_t)(eq - add[i]) : strlen(add[i]);
+		if (strncmp(entry, add[i], n) == 0 && entry[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* platform/child_env.h's environment (or ours as it is), with the caller's removals and
+ * additions. Built before fork: the child only calls async-signal-safe
+ * functions. */
+static char **env_for(const struct rs_proc_opts *opts)
+{
+	bool own = opts && (opts->keep_root || opts->same_identity);
+	struct rs_child_env_opts eo = { .keep_locale = opts && opts->keep_locale, .as_user = !own,
+					.path_first = opts ? opts->path_first : NULL };
+	char **base;
+	if (opts && opts->caller_env) {
+		size_t n = 0;
+		while (environ && environ[n])
+			n++;
+		base = rs_xcalloc(n + 1, sizeof(*base));
+		for (size_t i = 0; i < n; i++)
+			base[i] = rs_xstrdup(environ[i]);
+	} else {
+		base = rs_child_env_new(&eo);
+	}
+	if (!opts || (!opts->env_drop && !opts->env_add))
+		return base;
+	size_t n = 0, add = 0;
+	while (base[n])
+		n++;
+	while (opts->env_add && opts->env_add[add])
+		add++;
+	char **env = rs_xcalloc(n + add + 1, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (listed(base[i], opts->env_drop) || replaced(base[i], opts->env_add))
+			free(base[i]);
+		else
+			env[k++] = base[i];
+	}
+	for (size_t i = 0; i < add; i++)
+		env[k++] = rs_xstrdup(opts->env_add[i]);
+	free(base); /* the strings moved to env */
+	return env;
+}
+
+/* Forks argv with stdout on out_fd and stderr on err_fd (the child's ends;
+ * the caller closes them). Returns the pid, or -1 with errno set, also when
+ * the program could not be executed. */
+static pid_t spawn(char *const argv[], const struct rs_proc_opts *opts, int out_fd, int err_fd)
+{
+	int rep[2] = { -1, -1 };
+	char **env = env_for(opts);
+	if (pipe2(rep, O_CLOEXEC) != 0) {
+		int e = errno;
+		rs_child_env_free(env);
+		errno = e;
+		return -1;
+	}
 	pid_t pid = fork();
-	if (pid < 0)
-		goto fail;
 	if (pid == 0)
-		child(argv, opts, env, out[1], err[1]);
+		child(argv, opts, env, out_fd, err_fd, rep[1]);
+	int e = errno;
 	rs_child_env_free(env);
-	env = NULL;
+	close(rep[1]);
+	if (pid < 0) {
+		close(rep[0]);
+		errno = e;
+		return -1;
+	}
 	/* Both sides set the group, whichever runs first wins the race. */
 	setpgid(pid, pid);
-	close(out[1]);
-	close(err[1]);
-	out[1] = err[1] = -1;
 	int child_errno = 0;
 	ssize_t n;
 	do
-		n = read(err[0], &child_errno, sizeof(child_errno));
+		n = read(rep[0], &child_errno, sizeof(child_errno));
 	while (n < 0 && errno == EINTR);
-	close(err[0]);
-	err[0] = -1;
+	close(rep[0]);
 	if (n == (ssize_t)sizeof(child_errno)) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		close(out[0]);
 		errno = child_errno;
-		return false;
+		return -1;
 	}
-	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
 	char what[48];
 	snprintf(what, sizeof(what), "run (pid %ld)", (long)pid);
 	rs_log_argv(what, (const char *const *)argv);
+	return pid;
+}
+
+bool rs_proc_start(struct rs_proc *p, char *const argv[], const struct rs_proc_opts *opts)
+{
+	int out[2];
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	if (pipe2(out, O_CLOEXEC) != 0)
+		return false;
+	pid_t pid = spawn(argv, opts, out[1], out[1]);
+	int e = errno;
+	close(out[1]);
+	if (pid < 0) {
+		close(out[0]);
+		errno = e;
+		return false;
+	}
+	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
 	p->pid = pid;
 	p->fd = out[0];
 	return true;
-fail:;
-	int e = errno;
-	rs_child_env_free(env);
-	for (int i = 0; i < 2; i++) {
-		if (out[i] >= 0)
-			close(out[i]);
-		if (err[i] >= 0)
-			close(err[i]);
+}
+
+struct sink {
+	unsigned char *buf;
+	size_t len, cap, max;
+	bool overflow;
+};
+
+/* False at end of file. */
+static bool fill(int fd, struct sink *s)
+{
+	unsigned char tmp[16384];
+	ssize_t n = read(fd, tmp, sizeof(tmp));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	size_t keep = (size_t)n;
+	if (s->len + keep > s->max) {
+		s->overflow = true;
+		keep = s->max > s->len ? s->max - s->len : 0;
 	}
-	errno = e;
-	return false;
+	if (s->len + keep + 1 > s->cap) {
+		s->cap = (s->len + keep + 1) * 2;
+		s->buf = rs_xrealloc(s->buf, s->cap);
+	}
+	memcpy(s->buf + s->len, tmp, keep);
+	s->len += keep;
+	return true;
+}
+
+static unsigned char *terminated(struct sink *s)
+{
+	if (!s->buf)
+		return rs_xcalloc(1, 1);
+	s->buf[s->len] = '\0';
+	return s->buf;
+}
+
+void rs_proc_capture(char *const argv[], const struct rs_proc_opts *opts, size_t max_out,
+		     size_t max_err, struct rs_proc_output *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = -1;
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	struct sink so = { .max = max_out }, se = { .max = max_err };
+	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0) {
+		res->exec_errno = errno;
+		goto out;
+	}
+	pid_t pid = spawn(argv, opts, po[1], pe[1]);
+	int e = errno;
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	if (pid < 0) {
+		res->exec_errno = e;
+		goto out;
+	}
+	struct pollfd fds[2] = { { .fd = po[0], .events = POLLIN }, { .fd = pe[0], .events = POLLIN } };
+	int open_fds = 2;
+	while (open_fds > 0) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (!fill(fds[i].fd, i == 0 ? &so : &se)) {
+				fds[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	int wst = 0;
+	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+		;
+	rs_log_status(argv[0], (long)pid, wst);
+	if (WIFEXITED(wst))
+		res->status = so.overflow ? -1 : WEXITSTATUS(wst);
+	res->out_overflow = so.overflow;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	res->out = terminated(&so);
+	res->out_len = so.len;
+	res->err = (char *)terminated(&se);
+}
+
+void rs_proc_output_free(struct rs_proc_output *res)
+{
+	free(res->out);
+	free(res->err);
+	memset(res, 0, sizeof(*res));
 }
 
 bool rs_proc_start_fn(struct rs_proc *p, int (*fn)(void *ctx), void *ctx)

@@ -1,8 +1,10 @@
-/* Child processes without a shell: argv + execvp, stdin from /dev/null,
- * stdout and stderr together into one non-blocking close-on-exec pipe, and
- * a process group of their own, so cancelling kills the whole tree (make -j
- * and its compilers) and a Ctrl-C on the terminal reaches only us. Usable
- * from a poll() loop (rs_proc_fd + rs_proc_pump) or synchronously. */
+/* The one place that starts child processes. Without a shell: argv +
+ * execvp, stdin from /dev/null, stdout and stderr together into one
+ * non-blocking close-on-exec pipe, and a process group of their own, so
+ * cancelling kills the whole tree (make -j and its compilers) and a Ctrl-C
+ * on the terminal reaches only us. Usable from a poll() loop (rs_proc_fd +
+ * rs_proc_pump) or synchronously; rs_proc_capture runs a brief tool to the
+ * end with stdout and stderr apart (mtools, git describe). */
 #ifndef RS_PLATFORM_PROC_H
 #define RS_PLATFORM_PROC_H
 
@@ -20,8 +22,23 @@ struct rs_proc_opts {
 	 * inside rs_identity_as_root_begin/end (refused outside one). */
 	bool keep_root;
 	bool keep_locale; /* output is shown as is, never parsed */
-	const char *path_first; /* a directory put before PATH, or NULL */
-	char *const *env_add;   /* NAME=value entries for the child, or NULL */
+	const char *path_first; /* a directory put before PATH (the compiler cache), or NULL */
+	/* Keep exactly our identity (no drop to the user, no as-root check):
+	 * for a tool that reopens a file we hold by its /dev/fd/N name. */
+	bool same_identity;
+	/* These of our files stay open in the child (ours are close-on-exec),
+	 * so it can be handed /dev/fd/N names. */
+	const int *keep_fds;
+	size_t n_keep_fds;
+	/* The child starts from our environment as it is (PATH and locale
+	 * included) instead of platform/child_env.h's. */
+	bool caller_env;
+	/* NULL-terminated: variables the child does not get ("NAME", or
+	 * "PREFIX*" for every name that starts so), then "NAME=value" entries it
+	 * gets, replacing any of the same name; both applied to the
+	 * environment above. */
+	const char *const *env_drop;
+	const char *const *env_add;
 };
 
 struct rs_proc {
@@ -35,6 +52,22 @@ struct rs_proc {
 typedef void (*rs_proc_data_fn)(void *ctx, const char *data, size_t len);
 
 enum rs_proc_state { RS_PROC_RUNNING, RS_PROC_DONE };
+
+struct rs_proc_output {
+	int status;         /* exit code; -1 when not started, killed, or stdout overflowed */
+	int exec_errno;     /* why it could not be started (ENOENT: not installed) */
+	unsigned char *out; /* stdout, NUL-terminated for convenience */
+	size_t out_len;
+	bool out_overflow;  /* stdout passed max_out (the rest was dropped) */
+	char *err;          /* stderr (up to max_err bytes), NUL-terminated */
+};
+
+/* Runs argv to the end (blocking: brief tools only), stdout and stderr
+ * captured apart, each capped. Always fills res; free with
+ * rs_proc_output_free. */
+void rs_proc_capture(char *const argv[], const struct rs_proc_opts *opts, size_t max_out,
+		     size_t max_err, struct rs_proc_output *res);
+void rs_proc_output_free(struct rs_proc_output *res);
 
 /* Starts argv. On failure returns false with errno set; a program that
  * cannot be executed (not found, not executable) is reported here, not as

@@ -1,16 +1,14 @@
-/* The build screen's build inside the one poll loop: a registration on the
- * build's fd while a child runs, a short timer in between, and the log
- * lines shortened for an 80-column view. */
+/* The build screen's build on the wizard's one loop (the job engine
+ * follows the children's output there), and the log lines shortened for an
+ * 80-column view. */
 #include "screens/firmware_run.h"
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
 #include "platform/paths.h"
-#include "platform/loop.h"
 #include "tui/tui.h"
 
 /* "  Compiling /home/pi/.cache/ratos-setup/<board>/out/src/x.o" is shown
@@ -32,18 +30,14 @@ static void on_line(void *ctx, const char *line)
 
 void rs_fwrun_init(struct rs_fwrun *r, void (*ended)(void *ctx), void *ctx)
 {
-	r->fd_handle = r->timer_handle = r->fd = -1;
 	r->ended = ended;
 	r->ctx = ctx;
 }
 
 void rs_fwrun_unregister(struct rs_fwrun *r)
 {
-	if (r->fd_handle >= 0)
-		rs_loop_remove_fd(rs_tui_loop(), r->fd_handle);
-	if (r->timer_handle >= 0)
-		rs_loop_remove_timer(rs_tui_loop(), r->timer_handle);
-	r->fd_handle = r->timer_handle = r->fd = -1;
+	if (r->fb)
+		rs_fwbuild_detach(r->fb);
 }
 
 void rs_fwrun_drop(struct rs_fwrun *r)
@@ -66,58 +60,25 @@ bool rs_fwrun_running(const struct rs_fwrun *r)
 	return r->fb && !rs_fwbuild_finished(r->fb);
 }
 
-static bool pump_cb(struct rs_fwrun *r);
-
-static bool fd_cb(int fd, short revents, void *data)
+/* From the build on the loop: it has already left the loop when it ended,
+ * so ended may drop it and start the next one. */
+static bool changed(void *data)
 {
-	(void)fd;
-	(void)revents;
-	return pump_cb(data);
-}
-
-static bool timer_cb(void *data)
-{
-	return pump_cb(data);
-}
-
-/* The build's fd changes with every child (git, olddefconfig, make -n,
- * make); between two children, or after end of file while the child is
- * not reaped yet, it is -1 and a short timer keeps things moving. */
-static void sync_loop(struct rs_fwrun *r)
-{
-	if (rs_fwbuild_finished(r->fb)) {
+	struct rs_fwrun *r = data;
+	if (r->fb && rs_fwbuild_finished(r->fb))
 		r->ended(r->ctx);
-		return;
-	}
-	int fd = rs_fwbuild_fd(r->fb);
-	if (fd != r->fd) {
-		if (r->fd_handle >= 0)
-			rs_loop_remove_fd(rs_tui_loop(), r->fd_handle);
-		r->fd_handle = fd >= 0 ? rs_loop_add_fd(rs_tui_loop(), fd, POLLIN, fd_cb, r) : -1;
-		r->fd = fd;
-	}
-	if (fd < 0 && r->timer_handle < 0)
-		r->timer_handle = rs_loop_add_timer(rs_tui_loop(), 10, true, timer_cb, r);
-	else if (fd >= 0 && r->timer_handle >= 0) {
-		rs_loop_remove_timer(rs_tui_loop(), r->timer_handle);
-		r->timer_handle = -1;
-	}
+	return true;
 }
 
 void rs_fwrun_pump(struct rs_fwrun *r)
 {
-	rs_fwbuild_pump(r->fb);
-	sync_loop(r);
-}
-
-/* True (drop this registration) once no build is running any more: the
- * one that ended, or none when ended started nothing new. */
-static bool pump_cb(struct rs_fwrun *r)
-{
 	if (!rs_fwrun_running(r))
-		return false;
-	rs_fwrun_pump(r);
-	return !rs_fwrun_running(r);
+		return;
+	rs_fwbuild_pump(r->fb);
+	if (rs_fwbuild_finished(r->fb)) {
+		rs_fwbuild_detach(r->fb);
+		r->ended(r->ctx);
+	}
 }
 
 void rs_fwrun_start(struct rs_fwrun *r, const struct rs_board *b, const char *klipper_dir,
@@ -139,6 +100,8 @@ void rs_fwrun_start(struct rs_fwrun *r, const struct rs_board *b, const char *kl
 	const char *cfg = rs_fwbuild_result(r->fb)->config_path;
 	const char *slash = cfg ? strrchr(cfg, '/') : NULL;
 	r->outdir = slash ? rs_xasprintf("%.*s/out/", (int)(slash - cfg), cfg) : NULL;
-	rs_fwbuild_start(r->fb);
-	sync_loop(r);
+	if (rs_fwbuild_start(r->fb) && rs_fwbuild_attach(r->fb, rs_tui_loop(), changed, r))
+		return;
+	rs_fwbuild_cancel(r->fb); /* the loop is full (never, in practice) */
+	r->ended(r->ctx);
 }

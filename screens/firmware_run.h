@@ -1,7 +1,6 @@
 /* A firmware build (platform/fwbuild.h) run inside the wizard's one poll
- * loop: the loop registrations follow the build's changing fd, the last log
- * lines are kept for the view, and the screen hears once the build has
- * ended. Internal to screens/. */
+ * loop: the last log lines are kept for the view, and the screen hears once
+ * the build has ended. Internal to screens/. */
 #ifndef RS_SCREENS_FIRMWARE_RUN_H
 #define RS_SCREENS_FIRMWARE_RUN_H
 
@@ -12,8 +11,7 @@
 #include "tui/logview.h"
 
 struct rs_fwrun {
-	struct rs_fwbuild *fb;           /* NULL when none */
-	int fd_handle, timer_handle, fd; /* loop registrations, -1 when none */
+	struct rs_fwbuild *fb;           /* NULL when none; on the wizard's loop while running */
 	struct rs_logview log;           /* the last lines; the log file has them all */
 	char log_pretty[512];            /* the log file as shown, or "" */
 	char *outdir; /* "<work dir>/out/", cut from log lines for the view */
@@ -21,8 +19,8 @@ struct rs_fwrun {
 	void *ctx;
 };
 
-/* Before a screen uses it: nothing registered; ended(ctx) is called once a
- * build has finished (its registrations are still in place then). */
+/* Before a screen uses it: ended(ctx) is called once a build has finished
+ * (it has left the loop then; ended may drop it and start another). */
 void rs_fwrun_init(struct rs_fwrun *r, void (*ended)(void *ctx), void *ctx);
 /* Starts a build of b (check_only: only whether the installed image is up
  * to date). ended may be called before this returns. */
@@ -30,7 +28,8 @@ void rs_fwrun_start(struct rs_fwrun *r, const struct rs_board *b, const char *kl
 		    bool check_only, bool force);
 /* A build is there and has not finished. */
 bool rs_fwrun_running(const struct rs_fwrun *r);
-/* Lets a running build read what its child wrote, then follows its fd. */
+/* Lets a running build read what its child wrote now (the loop does it
+ * too; this keeps a wake-up for a key from waiting for the next one). */
 void rs_fwrun_pump(struct rs_fwrun *r);
 void rs_fwrun_unregister(struct rs_fwrun *r);
 /* Frees the build; a running one is cancelled: SIGTERM to make's process

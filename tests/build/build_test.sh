@@ -229,6 +229,38 @@ has no-avr "$TMP/err" "missing: avr-gcc avr-objcopy)"
 has no-avr "$TMP/err" "sudo apt-get install gcc-avr avr-libc binutils-avr"
 hasnt no-avr "$TMP/err" "make python3"
 
+# --- AVR and RP2040 images ------------------------------------------------------
+# AVR: Klipper makes klipper.elf.hex (Intel HEX), no klipper.bin; it is
+# checked the same way (dictionary MCU and version) and installed as
+# firmware-<board>.hex, its record saying which file it is.
+FW5=$TMP/fw5
+run avr 0 rs build test-avr --klipper "$K" --firmware-dir "$FW5"
+has avr "$TMP/out" "Built $FW5/firmware-test-avr.hex for test-avr: v0.0.1-0-gfake, atmega2560"
+check avr-hex-same cmp -s "$FW5/firmware-test-avr.hex" "$(cache test-avr)/out/klipper.elf.hex"
+check avr-no-bin test ! -e "$FW5/firmware-test-avr.bin"
+has avr-meta "$FW5/firmware-test-avr.hex.meta" "image=klipper.elf.hex"
+has avr-meta "$FW5/firmware-test-avr.hex.meta" "mcu=atmega2560"
+has avr-meta "$FW5/firmware-test-avr.hex.meta" "sha256=$(sha256sum "$FW5/firmware-test-avr.hex" | cut -d' ' -f1)"
+fwjson "$FW5/firmware-test-avr.hex"
+check avr-fwinfo test "$(jget "$TMP/fwinfo.json" "d['mcu']")" = atmega2560
+cp "$FAKE_KLIPPER_MARKER" "$TMP/marker.before"
+run avr-cached 0 rs build test-avr --klipper "$K" --firmware-dir "$FW5"
+has avr-cached "$TMP/out" "up to date"
+check avr-cached-no-make cmp -s "$FAKE_KLIPPER_MARKER" "$TMP/marker.before"
+# A damaged hex is refused by its line, not installed.
+cp "$FW5/firmware-test-avr.hex" "$TMP/avr.hex"
+sed -i '3s/.$/0/' "$TMP/avr.hex"
+run avr-bad-hex 1 "$BIN" fwinfo "$TMP/avr.hex"
+has avr-bad-hex "$TMP/err" "avr.hex:3:1: not a valid Intel HEX image"
+# RP2040: klipper.uf2 is kept next to the .bin and recorded.
+run rp2040 0 rs build test-rp2040 --klipper "$K" --firmware-dir "$FW5"
+check rp2040-bin test -s "$FW5/firmware-test-rp2040.bin"
+check rp2040-uf2-same cmp -s "$FW5/firmware-test-rp2040.uf2" "$(cache test-rp2040)/out/klipper.uf2"
+has rp2040-meta "$FW5/firmware-test-rp2040.bin.meta" "image=klipper.bin"
+has rp2040-meta "$FW5/firmware-test-rp2040.bin.meta" "uf2=firmware-test-rp2040.uf2"
+has rp2040-meta "$FW5/firmware-test-rp2040.bin.meta" "uf2_sha256=$(sha256sum "$FW5/firmware-test-rp2040.uf2" | cut -d' ' -f1)"
+check rp2040-only-uf2-extra test "$(ls "$FW5" | grep -c 'firmware-test-f446')" -eq 0
+
 # --- git versions: describe, dirty trees skip the cache ----------------------
 KG=$TMP/klipper-git
 cp -r "$HERE/fake-klipper" "$KG"

@@ -159,7 +159,7 @@ static void make_gets_the_cache(void **state)
 	setenv("CCACHE_SLOPPINESS", "time_macros", 1);
 	struct rs_ccache cc;
 	rs_ccache_choose(&cc, path_in("masq"), "arm-none-eabi-gcc", "/home/pi/c", false);
-	struct rs_proc_opts o = { .path_first = cc.path_first, .env_add = cc.env };
+	struct rs_proc_opts o = { .path_first = cc.path_first, .env_add = (const char *const *)cc.env };
 	char *argv[] = { "env", NULL };
 	struct rs_proc p;
 	struct buf b = { 0 };

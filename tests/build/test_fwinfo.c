@@ -1,5 +1,5 @@
 /* The dictionary reader on generated images: found after decoys, every field
- * read, and bad images rejected without crashing. */
+ * read, bad images rejected without crashing, and AVR images (Intel HEX). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "core/fwinfo.h"
+#include "core/ihex.h"
 #include "core/text_safe.h"
 
 /* code bytes (with zlib-looking decoys) + compressed JSON + padding */
@@ -254,10 +255,89 @@ static void reads_file(void **state)
 	free(img);
 }
 
+/* The same image as Intel HEX records, 16 bytes each, from address base
+ * (an extended linear address record first when base has high bits). */
+static char *as_ihex(const unsigned char *img, size_t len, unsigned base)
+{
+	size_t cap = len * 3 + 64, used = 0;
+	char *out = malloc(cap);
+	if (base >> 16)
+		used += (size_t)sprintf(out + used, ":02000004%04X%02X\n", base >> 16,
+					(unsigned)(-(2 + 4 + (base >> 24) + ((base >> 16) & 0xff)) & 0xff));
+	for (size_t off = 0; off < len; off += 16) {
+		size_t n = len - off < 16 ? len - off : 16;
+		unsigned addr = (unsigned)(base + off) & 0xffff;
+		unsigned sum = (unsigned)n + (addr >> 8) + (addr & 0xff);
+		used += (size_t)sprintf(out + used, ":%02X%04X00", (unsigned)n, addr);
+		for (size_t i = 0; i < n; i++) {
+			used += (size_t)sprintf(out + used, "%02X", img[off + i]);
+			sum += img[off + i];
+		}
+		used += (size_t)sprintf(out + used, "%02X\r\n", (-sum) & 0xff);
+	}
+	used += (size_t)sprintf(out + used, ":00000001FF\n");
+	return out;
+}
+
+/* AVR boards: Klipper makes klipper.elf.hex; its dictionary is read from
+ * the bytes the records stand for, and a damaged file is refused by line. */
+static void reads_an_intel_hex_image(void **state)
+{
+	(void)state;
+	size_t len;
+	unsigned char *img = image(dict, &len);
+	char *hex = as_ihex(img, len, 0);
+	struct rs_fwinfo fw;
+	struct rs_errors errs = { 0 };
+	assert_true(rs_fwinfo_parse("klipper.elf.hex", (unsigned char *)hex, strlen(hex), &fw,
+				    &errs));
+	assert_string_equal(fw.version, "v0.13.0-730-g84104bbbd");
+	assert_string_equal(fw.mcu, "stm32f429xx");
+	assert_int_equal(fw.size, strlen(hex)); /* the file's size */
+	rs_fwinfo_free(&fw);
+
+	/* Decoded bytes land at their addresses; gaps are erased flash. */
+	unsigned char *bin;
+	size_t bin_len;
+	int line;
+	char *high = as_ihex(img, len, 0x10010);
+	assert_true(rs_ihex_decode((unsigned char *)high, strlen(high), 1 << 20, &bin, &bin_len,
+				   &line));
+	assert_int_equal(bin_len, 0x10010 + len);
+	assert_int_equal(bin[0], 0xff);
+	assert_memory_equal(bin + 0x10010, img, len);
+	free(bin);
+	/* ... but not beyond the limit. */
+	assert_false(rs_ihex_decode((unsigned char *)high, strlen(high), 0x10000, &bin, &bin_len,
+				    &line));
+	free(high);
+
+	/* A wrong checksum on line 3. */
+	char *bad = strdup(hex);
+	char *l3 = strchr(strchr(bad, '\n') + 1, '\n') + 1;
+	l3[1] = l3[1] == '1' ? '0' : '1';
+	assert_false(rs_fwinfo_parse("b.hex", (unsigned char *)bad, strlen(bad), &fw, &errs));
+	assert_int_equal(errs.items[0].line, 3);
+	assert_non_null(strstr(errs.items[0].msg, "not a valid Intel HEX image"));
+	rs_errors_clear(&errs);
+	free(bad);
+
+	/* No end record: a cut-off file. */
+	char *cut = strdup(hex);
+	*strstr(cut, ":00000001FF") = '\0';
+	assert_false(rs_ihex_decode((unsigned char *)cut, strlen(cut), 1 << 20, &bin, &bin_len,
+				    &line));
+	free(cut);
+	assert_false(rs_ihex_detect((const unsigned char *)"not hex", 7));
+	free(hex);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_every_field),
+		cmocka_unit_test(reads_an_intel_hex_image),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(deep_nesting_is_safe),
 		cmocka_unit_test(reads_file),

@@ -1,5 +1,7 @@
 /* The child-process runner: output, exit codes, exec failures, /dev/null
- * stdin, its own process group, and killing the whole group. */
+ * stdin, its own process group, and killing the whole group; the blocking
+ * capture with stdout and stderr apart, caps, files handed over by
+ * /dev/fd name and the caller's environment changes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,6 +148,86 @@ static void wait_cancels(void **state)
 	assert_true(p.exited);
 }
 
+static void capture_apart_and_capped(void **state)
+{
+	(void)state;
+	struct rs_proc_output r;
+	char *both[] = { "sh", "-c", "cat; echo out; echo err >&2; exit 4", NULL };
+	rs_proc_capture(both, NULL, 100, 100, &r);
+	assert_int_equal(r.status, 4);
+	assert_string_equal((char *)r.out, "out\n");
+	assert_int_equal(r.out_len, 4);
+	assert_string_equal(r.err, "err\n");
+	rs_proc_output_free(&r);
+
+	/* stdout past its cap fails the run; stderr past its cap is cut. */
+	char *big[] = { "sh", "-c", "head -c 5000 /dev/zero; head -c 5000 /dev/zero | tr '\\0' e >&2",
+			NULL };
+	rs_proc_capture(big, NULL, 100, 10, &r);
+	assert_int_equal(r.status, -1);
+	assert_true(r.out_overflow);
+	assert_int_equal(r.out_len, 100);
+	assert_string_equal(r.err, "eeeeeeeeee");
+	rs_proc_output_free(&r);
+
+	char *missing[] = { "rs-no-such-program-here", NULL };
+	rs_proc_capture(missing, NULL, 100, 100, &r);
+	assert_int_equal(r.status, -1);
+	assert_int_equal(r.exec_errno, ENOENT);
+	assert_string_equal((char *)r.out, "");
+	rs_proc_output_free(&r);
+}
+
+static void capture_hands_over_fds_and_changes_the_environment(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/rs-proc-fd-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "card", 4), 4);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	unlink(path);
+	char *name = NULL;
+	assert_true(asprintf(&name, "/dev/fd/%d", fd) > 0);
+	char *argv[] = { "sh", "-c",
+			 "cat \"$1\"; echo; env | grep '^RSX'; env | grep '^RS_PROC_'", "sh", name,
+			 NULL };
+	setenv("RSX_A", "1", 1);
+	setenv("RSX_B", "2", 1);
+	setenv("RS_PROC_KEEP", "3", 1);
+	static const char *const drop[] = { "RSX*", NULL };
+	static const char *const add[] = { "RSX_OURS=4", NULL };
+	struct rs_proc_opts o = { .same_identity = true, .caller_env = true, .keep_fds = &fd,
+				  .n_keep_fds = 1, .env_drop = drop, .env_add = add };
+	struct rs_proc_output r;
+	rs_proc_capture(argv, &o, 1000, 1000, &r);
+	assert_int_equal(r.status, 0);
+	/* The file was read through its /dev/fd name, and only the listed
+	 * variables changed. */
+	assert_string_equal((char *)r.out, "card\nRSX_OURS=4\nRS_PROC_KEEP=3\n");
+	rs_proc_output_free(&r);
+
+	/* Without keep_fds the file stays ours (close-on-exec). */
+	char *cat[] = { "cat", name, NULL };
+	struct rs_proc_opts closed = { .same_identity = true };
+	rs_proc_capture(cat, &closed, 1000, 1000, &r);
+	assert_int_not_equal(r.status, 0);
+	rs_proc_output_free(&r);
+
+	/* Handed over again: a fresh open reads it from its start. */
+	o.env_drop = NULL;
+	o.env_add = NULL;
+	rs_proc_capture(cat, &o, 1000, 1000, &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal((char *)r.out, "card");
+	rs_proc_output_free(&r);
+	unsetenv("RSX_A");
+	unsetenv("RSX_B");
+	unsetenv("RS_PROC_KEEP");
+	free(name);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +236,8 @@ int main(void)
 		cmocka_unit_test(group_and_fd),
 		cmocka_unit_test(kill_reaches_grandchildren),
 		cmocka_unit_test(wait_cancels),
+		cmocka_unit_test(capture_apart_and_capped),
+		cmocka_unit_test(capture_hands_over_fds_and_changes_the_environment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -448,6 +448,50 @@ static void a_symlinked_log_is_not_followed(void **state)
 	free(target);
 }
 
+struct owner {
+	struct rs_job *job;
+	int calls_after_end;
+};
+
+/* A screen that drops a finished job from its changed() callback, as the
+ * build screen does before starting the next build. */
+static bool drop_when_finished(void *data)
+{
+	struct owner *o = data;
+	if (o->job && rs_job_finished(o->job)) {
+		o->calls_after_end++;
+		rs_job_free(o->job);
+		o->job = NULL;
+	}
+	return true;
+}
+
+/* changed() may free the job: the engine has settled its loop registrations
+ * before calling it and does not touch the job afterwards (AddressSanitizer
+ * reports the use after free otherwise). */
+static void changed_may_free_a_finished_job(void **state)
+{
+	(void)state;
+	static const struct rs_job_step s[] = {
+		{ .name = "script", .argv = sh_argv, .on_line = keep_line },
+	};
+	static const struct rs_job_table t = { "drop", s, 1, NULL, 0 };
+	struct ctx c = { .script = "echo one; echo two" };
+	struct owner o = { .job = rs_job_new(&t, &c, NULL) };
+	struct rs_loop *loop = rs_loop_new();
+	rs_job_start(o.job);
+	assert_true(rs_job_attach(o.job, loop, drop_when_finished, &o));
+	for (int waits = 0; o.job && waits < 100; waits++)
+		rs_loop_wait(loop, -1, -1);
+	assert_null(o.job);
+	assert_int_equal(o.calls_after_end, 1);
+	assert_string_equal(c.lines, "one|two|");
+	/* Nothing of the freed job is left on the loop. */
+	for (int waits = 0; waits < 3; waits++)
+		assert_int_equal(rs_loop_wait(loop, -1, -1), RS_WAKE_TICK);
+	rs_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +507,7 @@ int main(void)
 		cmocka_unit_test(a_cancel_flag_stops_a_blocking_run),
 		cmocka_unit_test(the_plan_lists_commands_without_running_them),
 		cmocka_unit_test(a_symlinked_log_is_not_followed),
+		cmocka_unit_test(changed_may_free_a_finished_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
