@@ -116,44 +116,17 @@ static void claim(const struct rs_mcu_plan_in *in, const struct rs_hw_board *d, 
 		claimed[d - in->hw->boards] = true;
 }
 
-static enum rs_mcu_route route_for(const struct rs_mcu_plan_item *it)
+/* The route and whether it can run now; note says what to do when not. */
+static void choose_route(const struct rs_mcu_plan_in *in, struct rs_mcu_plan_item *it)
 {
-	if (it->link == RS_MCU_LINK_HOST)
-		return RS_ROUTE_HOST;
-	if (!it->board)
-		return RS_ROUTE_NONE;
-	if (it->device && it->device->kind == RS_HW_RP2040_BOOT)
-		return RS_ROUTE_RP2040_UF2;
-	if (it->device && it->device->kind == RS_HW_KATAPULT)
-		return RS_ROUTE_KATAPULT_USB;
-	if (it->device && it->device->kind == RS_HW_STM32_DFU)
-		return RS_ROUTE_DFU;
-	/* Klipper running on CAN can only be replaced over CAN by Katapult; a
-	 * bridge has no serial port for make flash either. */
-	if (it->link == RS_MCU_LINK_CAN)
-		return RS_ROUTE_KATAPULT_CAN;
-	switch (it->board->flash_method) {
-	case RS_FLASH_USB:
-		return RS_ROUTE_USB;
-	case RS_FLASH_DFU:
-		return RS_ROUTE_DFU;
-	case RS_FLASH_FLASH_SDCARD:
-		return RS_ROUTE_FLASH_SDCARD;
-	case RS_FLASH_SDCARD:
-		return RS_ROUTE_SDCARD;
-	case RS_FLASH_MANUAL:
-		break;
-	}
-	return rs_board_uses_sdcard(it->board) ? RS_ROUTE_SDCARD : RS_ROUTE_MANUAL;
-}
-
-/* Whether the route can run now, and what the user reads about it. */
-static void explain(const struct rs_mcu_plan_in *in, struct rs_mcu_plan_item *it)
-{
-	const char *id = it->board ? it->board->id : "";
 	it->blocked = false;
-	switch (it->route) {
-	case RS_ROUTE_NONE:
+	it->note[0] = '\0';
+	if (it->link == RS_MCU_LINK_HOST) {
+		it->route = RS_MCU_ROUTE_HOST;
+		return;
+	}
+	if (!it->board) {
+		it->route = RS_MCU_ROUTE_NONE;
 		it->blocked = true;
 		snprintf(it->note, sizeof(it->note),
 			 it->link == RS_MCU_LINK_CAN
@@ -161,49 +134,68 @@ static void explain(const struct rs_mcu_plan_in *in, struct rs_mcu_plan_item *it
 				   "UUID): flash it with ratos-setup flash BOARD"
 				 : "which board this is is unknown: flash it with ratos-setup flash "
 				   "BOARD, or choose it in ratos-setup");
-		break;
-	case RS_ROUTE_USB:
-	case RS_ROUTE_FLASH_SDCARD:
-		if (!it->device) {
+		return;
+	}
+	const struct rs_hw_board *d = it->device;
+	if (d && d->kind == RS_HW_RP2040_BOOT) {
+		it->route = RS_MCU_ROUTE_RP2040_UF2;
+		if (!d->boot_volume) {
 			it->blocked = true;
 			snprintf(it->note, sizeof(it->note),
-				 "not connected: plug in its USB cable and run this again");
+				 "in BOOTSEL, but its RPI-RP2 drive is not there (yet): unplug it, "
+				 "hold BOOT, plug it in again");
 		}
-		break;
-	case RS_ROUTE_KATAPULT_CAN:
+		return;
+	}
+	if (d && d->kind == RS_HW_KATAPULT) {
+		it->route = RS_MCU_ROUTE_KATAPULT_USB;
+		return;
+	}
+	/* Klipper running on CAN can only be replaced over CAN by Katapult; a
+	 * bridge has no serial port for make flash either. */
+	if (it->link == RS_MCU_LINK_CAN) {
+		it->route = RS_MCU_ROUTE_KATAPULT_CAN;
 		if (!in->can_up) {
 			it->blocked = true;
 			snprintf(it->note, sizeof(it->note),
-				 "CAN is not set up: there is no can0 network interface; set up "
-				 "can0 (Klipper's CANBUS document) and run this again");
+				 "CAN is not set up: there is no can0 network interface "
+				 "(/sys/class/net/can0); set up can0 as Klipper's CANBUS document "
+				 "says and run this again");
 		} else if (it->role == RS_MCU_ROLE_BRIDGE) {
 			snprintf(it->note, sizeof(it->note),
-				 "the bridge is asked to reboot into Katapult, then flashed; the "
-				 "CAN bus is down until it runs Klipper again");
+				 "the bridge is asked to reboot into Katapult, then flashed; the CAN "
+				 "bus is down until it runs Klipper again");
 		}
-		break;
-	case RS_ROUTE_DFU:
-		if (!it->device) {
-			it->blocked = true;
-			snprintf(it->note, sizeof(it->note),
-				 "put the board into DFU mode (BOOT0, then reset) and run this again");
-		}
-		break;
-	case RS_ROUTE_SDCARD:
+		return;
+	}
+	struct rs_route_input ri = {
+		.board = it->board,
+		.hw = in->hw,
+		.klipper = in->klipper,
+		.device = d && d->kind == RS_HW_KLIPPER ? (d->by_id ? d->by_id : d->devnode) : NULL,
+	};
+	struct rs_route_list rl;
+	rs_route_list_make(&ri, &rl);
+	const struct rs_route_option *best = rs_route_list_best(&rl);
+	const struct rs_route_option *first = rl.count ? &rl.items[0] : NULL;
+	const struct rs_route_option *o = best ? best : first;
+	it->route = RS_MCU_ROUTE_BOARD;
+	it->board_route = o ? o->route : RS_ROUTE_SDCARD;
+	if (rl.manual) {
+		it->blocked = true;
+		snprintf(it->note, sizeof(it->note),
+			 "marked for flashing by hand: ratos-setup flash %s shows its notes",
+			 it->board->id);
+	} else if (it->board_route == RS_ROUTE_SDCARD) {
 		snprintf(it->note, sizeof(it->note),
 			 "flashed from an SD card: the firmware is prepared; then sudo ratos-setup "
 			 "sdcard write --board %s",
-			 id);
-		break;
-	case RS_ROUTE_MANUAL:
+			 it->board->id);
+	} else if (!best) {
 		it->blocked = true;
-		snprintf(it->note, sizeof(it->note),
-			 "no automatic route: ratos-setup board %s says how it is flashed", id);
-		break;
-	case RS_ROUTE_RP2040_UF2:
-	case RS_ROUTE_KATAPULT_USB:
-	case RS_ROUTE_HOST:
-		break;
+		snprintf(it->note, sizeof(it->note), "%s: %s",
+			 o ? rs_route_title(o->route) : "no route",
+			 o && o->why_not[0] ? o->why_not : "not possible now");
 	}
 }
 
@@ -302,8 +294,8 @@ static int rank(const struct rs_mcu_plan_item *it)
 		return 1;
 	if (it->role == RS_MCU_ROLE_HOST)
 		return 4;
-	if (it->route == RS_ROUTE_SDCARD || it->route == RS_ROUTE_MANUAL ||
-	    it->route == RS_ROUTE_NONE)
+	if (it->route == RS_MCU_ROUTE_NONE ||
+	    (it->route == RS_MCU_ROUTE_BOARD && it->board_route == RS_ROUTE_SDCARD))
 		return 3;
 	return 2;
 }
@@ -345,8 +337,7 @@ void rs_mcu_plan_make(const struct rs_mcu_plan_in *in, struct rs_mcu_plan *out)
 		if (it->link == RS_MCU_LINK_CAN && it->role != RS_MCU_ROLE_BRIDGE && out->bridges)
 			it->role = RS_MCU_ROLE_BEHIND_BRIDGE;
 		judge(in, it);
-		it->route = route_for(it);
-		explain(in, it);
+		choose_route(in, it);
 	}
 	order(out);
 }
@@ -373,23 +364,25 @@ const char *rs_mcu_role_name(enum rs_mcu_role r)
 
 static const char *const route_names[][2] = {
 	{ "none", "no route: board unknown" },
-	{ "usb", "make flash over USB" },
+	{ "board", "the board's own route" },
 	{ "rp2040-uf2", "klipper.uf2 onto the RP2040 boot drive (BOOTSEL)" },
 	{ "katapult-usb", "Katapult over USB" },
 	{ "katapult-can", "Katapult over CAN (can0)" },
-	{ "dfu", "STM32 DFU" },
-	{ "flash-sdcard", "Klipper's flash-sdcard.sh" },
-	{ "sdcard", "SD card (prepared, card step offered)" },
 	{ "host", "the Pi's own MCU: make flash of the linux target, klipper-mcu restarted" },
-	{ "manual", "by hand" },
 };
 
-const char *rs_mcu_route_name(enum rs_mcu_route r)
+const char *rs_mcu_route_name(const struct rs_mcu_plan_item *it)
 {
-	return (size_t)r < sizeof(route_names) / sizeof(route_names[0]) ? route_names[r][0] : "?";
+	if (it->route == RS_MCU_ROUTE_BOARD)
+		return rs_route_name(it->board_route);
+	return (size_t)it->route < sizeof(route_names) / sizeof(route_names[0])
+		       ? route_names[it->route][0] : "?";
 }
 
-const char *rs_mcu_route_title(enum rs_mcu_route r)
+const char *rs_mcu_route_title(const struct rs_mcu_plan_item *it)
 {
-	return (size_t)r < sizeof(route_names) / sizeof(route_names[0]) ? route_names[r][1] : "?";
+	if (it->route == RS_MCU_ROUTE_BOARD)
+		return rs_route_title(it->board_route);
+	return (size_t)it->route < sizeof(route_names) / sizeof(route_names[0])
+		       ? route_names[it->route][1] : "?";
 }

@@ -23,6 +23,7 @@
 #include "core/board.h"
 #include "core/catalog.h"
 #include "core/doctor.h"
+#include "core/flash_route.h"
 #include "core/fw_current.h"
 #include "core/hw.h"
 #include "core/printer_cfg.h"
@@ -46,16 +47,15 @@ enum rs_mcu_role {
 };
 
 enum rs_mcu_route {
-	RS_ROUTE_NONE,         /* which board it is is unknown */
-	RS_ROUTE_USB,          /* Klipper's make flash over its USB serial */
-	RS_ROUTE_RP2040_UF2,   /* klipper.uf2 copied to the RP2040's BOOTSEL volume */
-	RS_ROUTE_KATAPULT_USB, /* Katapult's flashtool.py on /dev/serial/by-id/usb-katapult_... */
-	RS_ROUTE_KATAPULT_CAN, /* Katapult's flashtool.py -i can0 -u UUID */
-	RS_ROUTE_DFU,          /* STM32 ROM DFU (BOOT0) */
-	RS_ROUTE_FLASH_SDCARD, /* Klipper's scripts/flash-sdcard.sh */
-	RS_ROUTE_SDCARD,       /* prepared only: built, then the card step */
-	RS_ROUTE_HOST,         /* make flash of the linux target, klipper-mcu restarted */
-	RS_ROUTE_MANUAL,       /* no automatic route */
+	RS_MCU_ROUTE_NONE,         /* which board it is is unknown */
+	/* The board's own best route (core/flash_route.h: USB make flash,
+	 * remote SD, DFU, or the card, which is prepared only: built, then
+	 * the card step): item->board_route. */
+	RS_MCU_ROUTE_BOARD,
+	RS_MCU_ROUTE_RP2040_UF2,   /* klipper.uf2 copied to the RP2040's BOOTSEL drive */
+	RS_MCU_ROUTE_KATAPULT_USB, /* Katapult's flashtool.py on /dev/serial/by-id/usb-katapult_... */
+	RS_MCU_ROUTE_KATAPULT_CAN, /* Katapult's flashtool.py -i can0 -u UUID */
+	RS_MCU_ROUTE_HOST,         /* make flash of the linux target, klipper-mcu restarted */
 };
 
 /* What klippy.log says an MCU runs (all may be NULL). */
@@ -78,6 +78,7 @@ struct rs_mcu_plan_in {
 	enum rs_fw_verdict (*built)(void *ctx, const struct rs_board *b);
 	void *ctx;
 	bool can_up; /* a can0 network interface exists */
+	enum rs_service_state klipper; /* the Klipper service, for the USB routes */
 };
 
 struct rs_mcu_plan_item {
@@ -94,6 +95,7 @@ struct rs_mcu_plan_item {
 	bool needs_build;
 	bool needs_flash;
 	enum rs_mcu_route route;
+	enum rs_route board_route; /* RS_MCU_ROUTE_BOARD: which one */
 	bool blocked; /* the route cannot run now: note says what to do */
 	char note[400];
 };
@@ -119,7 +121,9 @@ bool rs_mcu_serial_is_host(const char *serial);
 
 const char *rs_mcu_link_name(enum rs_mcu_link l);   /* usb, can, host, other */
 const char *rs_mcu_role_name(enum rs_mcu_role r);   /* plain, behind-bridge, bridge, host */
-const char *rs_mcu_route_name(enum rs_mcu_route r); /* none, usb, rp2040-uf2, ... */
-const char *rs_mcu_route_title(enum rs_mcu_route r); /* for people */
+/* none, usb, remote-sd, dfu, sdcard, rp2040-uf2, katapult-usb,
+ * katapult-can, host; and for people. */
+const char *rs_mcu_route_name(const struct rs_mcu_plan_item *it);
+const char *rs_mcu_route_title(const struct rs_mcu_plan_item *it);
 
 #endif

@@ -123,6 +123,7 @@ static void base_in(struct rs_mcu_plan_in *in, const struct rs_pcfg *c,
 	in->running = run;
 	in->running_count = nrun;
 	in->built = built;
+	in->klipper = RS_SERVICE_RUNNING;
 	memset(current_built, 0, sizeof(current_built));
 }
 
@@ -157,15 +158,15 @@ static void test_main_and_toolboard_usb(void **state)
 	const struct rs_mcu_plan_item *m = &p.items[0], *t = &p.items[1], *h = &p.items[2];
 	assert_string_equal(m->board->id, "btt-octopus-pro-446");
 	assert_string_equal(t->board->id, "btt-ebb36-12");
-	assert_int_equal(m->route, RS_ROUTE_USB);
-	assert_int_equal(t->route, RS_ROUTE_USB);
+	assert_string_equal(rs_mcu_route_name(m), "usb");
+	assert_string_equal(rs_mcu_route_name(t), "usb");
 	assert_true(m->needs_build && m->needs_flash && !m->blocked);
 	assert_true(t->needs_build && t->needs_flash && !t->blocked);
 	assert_ptr_equal(m->device, &hw.boards[1]);
 	assert_ptr_equal(t->device, &hw.boards[0]);
 	assert_int_equal(h->link, RS_MCU_LINK_HOST);
 	assert_int_equal(h->role, RS_MCU_ROLE_HOST);
-	assert_int_equal(h->route, RS_ROUTE_HOST);
+	assert_int_equal(h->route, RS_MCU_ROUTE_HOST);
 	assert_null(h->board);
 	assert_true(h->needs_build && h->needs_flash);
 	assert_int_equal(rs_mcu_plan_pending(&p), 3);
@@ -192,7 +193,7 @@ static void test_current_and_built(void **state)
 	assert_true(t->needs_flash);
 	assert_false(t->needs_build); /* built for the tree already */
 	assert_true(t->blocked);      /* not connected: make flash has no port */
-	assert_non_null(strstr(t->note, "not connected"));
+	assert_non_null(strstr(t->note, "not on USB running Klipper"));
 	assert_int_equal(rs_mcu_plan_pending(&p), 1);
 
 	/* No tree version, or no log line: cannot tell, so it is flashed. */
@@ -238,9 +239,9 @@ static void test_can_bridge_order(void **state)
 	assert_string_equal(br->address, "0c0ffee00001");
 	/* The saved main board is not taken for a node of another chip. */
 	assert_null(node->board);
-	assert_int_equal(node->route, RS_ROUTE_NONE);
+	assert_int_equal(node->route, RS_MCU_ROUTE_NONE);
 	assert_true(node->blocked);
-	assert_int_equal(br->route, RS_ROUTE_KATAPULT_CAN);
+	assert_int_equal(br->route, RS_MCU_ROUTE_KATAPULT_CAN);
 	assert_true(br->blocked);
 	assert_non_null(strstr(br->note, "CAN is not set up"));
 
@@ -272,7 +273,7 @@ static void test_can_without_bridge(void **state)
 	assert_int_equal(at, 0);
 	assert_int_equal(node->role, RS_MCU_ROLE_PLAIN);
 	assert_string_equal(node->board->id, "btt-ebb36-12");
-	assert_int_equal(node->route, RS_ROUTE_KATAPULT_CAN);
+	assert_int_equal(node->route, RS_MCU_ROUTE_KATAPULT_CAN);
 	assert_false(node->blocked);
 }
 
@@ -289,6 +290,7 @@ static void test_bootloaders(void **state)
 	mcu(&c, "toolboard_t0", "/dev/RatOS/btt-sb-2209-usb-10-rp", NULL);
 	struct rs_hw_list hw = { 0 };
 	dev(&hw, RS_HW_RP2040_BOOT, "/sys/usb1/1-4", NULL, "rp2040", NULL);
+	hw.boards[0].boot_volume = rs_xstrdup("/dev/sdb1");
 	dev(&hw, RS_HW_KATAPULT, "/sys/usb1/1-5", "4C0038000851363131363530", "stm32f446xx",
 	    "/dev/serial/by-id/usb-katapult_stm32f446xx_4C0038000851363131363530-if00");
 	struct rs_mcu_running run[] = { { "mcu", OLD, "stm32f446xx" },
@@ -302,11 +304,18 @@ static void test_bootloaders(void **state)
 	const struct rs_mcu_plan_item *t = item(&p, "toolboard_t0", NULL);
 	assert_string_equal(t->board->id, "btt-sb-2209-usb-10-rp");
 	assert_ptr_equal(t->device, &hw.boards[0]);
-	assert_int_equal(t->route, RS_ROUTE_RP2040_UF2);
+	assert_int_equal(t->route, RS_MCU_ROUTE_RP2040_UF2);
 	assert_true(t->needs_flash && t->needs_build && !t->blocked);
 	assert_ptr_equal(m->device, &hw.boards[1]);
-	assert_int_equal(m->route, RS_ROUTE_KATAPULT_USB);
+	assert_int_equal(m->route, RS_MCU_ROUTE_KATAPULT_USB);
 	assert_string_equal(m->board->id, "btt-octopus-pro-446");
+	/* Announced before the kernel made its drive: nothing to copy to yet. */
+	free(hw.boards[0].boot_volume);
+	hw.boards[0].boot_volume = NULL;
+	rs_mcu_plan_make(&in, &p);
+	t = item(&p, "toolboard_t0", NULL);
+	assert_true(t->blocked);
+	assert_non_null(strstr(t->note, "RPI-RP2"));
 	rs_hw_list_free(&hw);
 }
 
@@ -341,7 +350,7 @@ static void test_unclaimed_devices_listed(void **state)
 	/* The connected main board printer.cfg does not name is in the pass. */
 	const struct rs_mcu_plan_item *m = item(&p, "btt-octopus-pro-446", NULL);
 	assert_false(m->in_config);
-	assert_int_equal(m->route, RS_ROUTE_USB);
+	assert_string_equal(rs_mcu_route_name(m), "usb");
 	assert_string_equal(m->address,
 			    "/dev/serial/by-id/usb-Klipper_stm32f446xx_btt-octopus-pro-446-if00");
 	rs_hw_list_free(&hw);
@@ -368,7 +377,7 @@ static void test_sdcard_prepared(void **state)
 	assert_string_equal(p.items[1].name, "mcu");
 	assert_string_equal(p.items[2].name, "rpi");
 	const struct rs_mcu_plan_item *m = &p.items[1];
-	assert_int_equal(m->route, RS_ROUTE_SDCARD);
+	assert_string_equal(rs_mcu_route_name(m), "sdcard");
 	assert_true(m->needs_build && !m->blocked);
 	assert_non_null(strstr(m->note, "sdcard write --board btt-octopus-pro-429"));
 	rs_hw_list_free(&hw);
@@ -400,7 +409,11 @@ static void test_bridge_lines(void **state)
 	}
 	assert_true(rs_mcu_serial_is_host("/tmp/klipper_host_mcu"));
 	assert_false(rs_mcu_serial_is_host("/tmp/klipper_host_mcu2"));
-	assert_string_equal(rs_mcu_route_name(RS_ROUTE_RP2040_UF2), "rp2040-uf2");
+	struct rs_mcu_plan_item it = { .route = RS_MCU_ROUTE_RP2040_UF2 };
+	assert_string_equal(rs_mcu_route_name(&it), "rp2040-uf2");
+	it.route = RS_MCU_ROUTE_BOARD;
+	it.board_route = RS_ROUTE_REMOTE_SD;
+	assert_string_equal(rs_mcu_route_name(&it), "remote-sd");
 	assert_string_equal(rs_mcu_role_name(RS_MCU_ROLE_BEHIND_BRIDGE), "behind-bridge");
 }
 
