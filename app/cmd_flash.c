@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/flash_all.h"
 #include "app/flash_report.h"
 #include "app/fw_gate.h"
 #include "core/xalloc.h"
@@ -264,6 +265,9 @@ static int run(const struct flash_opts *o, const struct rs_board *b,
 
 int rs_cmd_flash(struct rs_app *app, int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--all") == 0)
+			return rs_cmd_flash_all(app, argc, argv);
 	struct flash_opts o = { 0 };
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)

@@ -176,7 +176,7 @@ def scenario_toolboards(doc, listed_all):
     check(len(boards) == 3, "three boards found, got %d" % len(boards))
     ebb = by(boards, "serial", "btt-ebb36-12-t0")
     check(ebb is not None and ebb["kind"] == "klipper" and ebb["match"] == "serial" and
-          ebb["boards"] == ["btt-ebb36-12"] and ebb["devnode"] == "/dev/ttyACM3",
+          ebb["boards"] == ["btt-ebb36-12"] and ebb["devnode"] == "/dev/ttyACM4",
           "the EBB36 toolboard runs Klipper and is named by its serial")
     rp = by(boards, "kind", "rp2040-boot")
     check(rp is not None and rp["vid"] == "2e8a" and rp["pid"] == "0003" and
