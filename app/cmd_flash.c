@@ -126,7 +126,7 @@ static const struct rs_route_option *choose(const struct flash_opts *o,
 		fprintf(stderr, "ratos-setup flash: %s cannot be flashed over %s. Its routes:\n",
 			b->id, rs_route_title(r));
 		rs_flash_report_routes(stderr, l);
-	} else if (!opt->possible && !opt->can_wait) {
+	} else if (!opt->possible && !opt->can_wait && r != RS_ROUTE_SDCARD) {
 		fprintf(stderr, "ratos-setup flash: %s is not possible now: %s\n",
 			rs_route_title(r), opt->why_not);
 		return NULL;
@@ -309,14 +309,15 @@ int rs_cmd_flash(struct rs_app *app, int argc, char **argv)
 		ctx.tree_version = tree.version ? rs_xstrdup(tree.version) : NULL;
 		rs_klipper_tree_free(&tree);
 	}
+	/* The warning of a manual board comes before anything else is said. */
+	if (!o.dry_run && l.manual && !acknowledge_manual(&o, b))
+		goto out;
 	int gate_rc = gate(&o, b, ctx.firmware_path);
 	if (gate_rc >= 0 && !o.dry_run) {
 		rc = gate_rc;
 		goto out;
 	}
 	if (!o.dry_run) {
-		if (l.manual && !acknowledge_manual(&o, b))
-			goto out;
 		if (!confirm(&o, b, r, &svc))
 			goto out;
 		char lock_name[160], lock_what[160];

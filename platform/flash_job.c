@@ -100,7 +100,9 @@ static struct rs_job_verdict check_build(void *vctx, struct rs_job_progress *p)
 	} else {
 		snprintf(p->note, sizeof(p->note), "flashing %s (%s, %s)", image, fw.mcu,
 			 fw.version ? fw.version : "?");
+		c->passed_check = true;
 	}
+	c->live = true;
 	free(a);
 	free(inst);
 	rs_fwinfo_free(&fw);
@@ -125,6 +127,14 @@ static bool service_runs(const void *vctx)
 {
 	const struct rs_flash_ctx *c = vctx;
 	return c->service.state == RS_SERVICE_RUNNING;
+}
+
+/* Start Klipper again only when it was stopped (or stopping was tried); the
+ * plan, made before anything runs, shows both. */
+static bool restart_wanted(const void *vctx)
+{
+	const struct rs_flash_ctx *c = vctx;
+	return service_runs(vctx) && (!c->live || c->passed_check);
 }
 
 static bool stop_argv(void *vctx, struct rs_strv *argv, struct rs_proc_opts *po,
@@ -488,7 +498,7 @@ static const char *describe_power_cycle(const void *c)
 
 static const struct rs_job_step start_steps[] = {
 	{ .name = "start-klipper", .argv = start_argv, .on_exit = start_done,
-	  .wanted = service_runs, .keep_root = true },
+	  .wanted = restart_wanted, .keep_root = true },
 };
 
 static const struct rs_job_step usb_steps[] = {

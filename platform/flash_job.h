@@ -38,6 +38,8 @@ struct rs_flash_ctx {
 	int wait_seconds;     /* for the board to appear (DFU, power cycle, back) */
 
 	/* While running. */
+	bool live;            /* the job has started (not a plan) */
+	bool passed_check;    /* the build was checked: Klipper gets stopped */
 	bool dfu_fallback;    /* make flash failed and the board went to DFU */
 	char dfu_util[128];   /* first line of dfu-util --version */
 	char last_line[256];  /* last output line of the flashing tool */
