@@ -19,22 +19,26 @@ static void usage(FILE *out)
 {
 	fputs("usage: ratos-setup flash --all [--dry-run] [--yes] [--json] [--klipper DIR]\n"
 	      "                         [--config FILE] [--log FILE] [--firmware-dir DIR]\n"
+	      "                         [--timeout SECONDS]\n"
 	      "Every MCU the printer uses (printer.cfg's [mcu] sections, and boards connected\n"
 	      "now), each built if needed and flashed by its best route: CAN nodes before\n"
 	      "their USB-to-CAN bridge, the Pi's own MCU last. Boards flashed from a card are\n"
 	      "prepared and their card step named. Klipper is stopped once before and started\n"
-	      "once after, also after a failure or Ctrl-C. --dry-run prints the plan only.\n",
+	      "once after, also after a failure or Ctrl-C. --dry-run prints the plan only;\n"
+	      "--timeout is how long to wait for a board to come back (default 300).\n",
 	      out);
 }
 
 static int parse(int argc, char **argv, struct flash_all_opts *o)
 {
+	const char *timeout = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = strcmp(a, "--klipper") == 0	       ? &o->klipper
 				    : strcmp(a, "--config") == 0       ? &o->config
 				    : strcmp(a, "--log") == 0	       ? &o->log
 				    : strcmp(a, "--firmware-dir") == 0 ? &o->firmware_dir
+				    : strcmp(a, "--timeout") == 0      ? &timeout
 								       : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
@@ -58,6 +62,10 @@ static int parse(int argc, char **argv, struct flash_all_opts *o)
 			usage(stderr);
 			return RS_EXIT_USAGE;
 		}
+	}
+	if (timeout && ((o->wait_seconds = atoi(timeout)) <= 0 || o->wait_seconds > 3600)) {
+		fprintf(stderr, "ratos-setup flash: --timeout takes 1 to 3600 seconds\n");
+		return RS_EXIT_USAGE;
 	}
 	return -1;
 }

@@ -16,6 +16,7 @@
 
 struct flash_all_opts {
 	const char *klipper, *config, *log, *firmware_dir;
+	int wait_seconds; /* --timeout: for a board to come back; 0: the routes' default */
 	bool dry_run, yes, json;
 };
 

@@ -52,6 +52,7 @@ static void prepare(struct flash_all *fa, struct flash_all_mcu *m)
 		struct rs_flash_ctx_opts co = {
 			.klipper_dir = fa->o.klipper,
 			.firmware_dir = fa->o.firmware_dir,
+			.wait_seconds = fa->o.wait_seconds,
 			.device = it->device && it->device->kind == RS_HW_KLIPPER ? it->device->by_id
 										   : NULL,
 		};

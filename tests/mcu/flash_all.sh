@@ -85,6 +85,41 @@ assert d["steps"][0].startswith("stop-klipper: ") and d["steps"][-1].startswith(
 assert sum("klipper.service" in s for s in d["steps"]) == 2
 ' "$T/out"
 
+# For real: both boards built by the fake Klipper tree and flashed with make
+# flash, Klipper stopped once before the first and started once after the
+# last; the record is what the fake systemctl and make flash saw.
+export PATH="$SRC/../build/fake-bin:$PATH" RATOS_SETUP_ROOT_PATH="$SRC/../build/fake-bin:$PATH"
+grep -v '^\[mcu rpi\]\|klipper_host_mcu' "$T/printer.cfg" >"$T/usb.cfg"
+real() {
+	rm -f "$FAKE_FLASH_LOG"
+	umockdev-run $DEVS -- "$BIN" --boards-dir "$ROOT/boards" flash --all --yes \
+		--klipper "$T/klipper" --config "$T/usb.cfg" --log "$T/klippy.log" "$@"
+}
+C=$HOME/.cache/ratos-setup
+if [ "$(id -u)" = 0 ]; then NS=" NOSUDO=1"; else NS=" NOSUDO="; fi
+WANT="systemctl stop klipper.service
+make-flash FLASH_DEVICE=/dev/serial/by-id/usb-Klipper_stm32f446xx_btt-octopus-pro-446-if00 KCONFIG_CONFIG=$C/btt-octopus-pro-446/board.config OUT=$C/btt-octopus-pro-446/out/$NS
+make-flash FLASH_DEVICE=/dev/serial/by-id/usb-Klipper_stm32g0b1xx_btt-ebb36-12-t0-if00 KCONFIG_CONFIG=$C/btt-ebb36-12/board.config OUT=$C/btt-ebb36-12/out/$NS
+systemctl start klipper.service"
+run "flash --all --yes" 0 real
+check "stop once, both flashed, start once" [ "$(cat "$FAKE_FLASH_LOG")" = "$WANT" ]
+has "result line for the main board" "$T/out" "  mcu            flashed (USB (Klipper's make flash))"
+has "result line for the toolboard" "$T/out" "  toolboard_t0   flashed (USB (Klipper's make flash))"
+has "doctor's verdict afterwards" "$T/out" "Doctor ("
+check "both firmwares installed" [ -s "$HOME/printer_data/config/firmware_binaries/firmware-btt-ebb36-12.bin" ]
+# Both fail: each is tried, Klipper is still started once at the end.
+export FAKE_FLASH_FAIL=all
+run "flash --all, make flash failing" 1 real --timeout 1
+unset FAKE_FLASH_FAIL
+check "still stop once, start once" [ "$(cat "$FAKE_FLASH_LOG")" = "$WANT" ]
+has "the failure is said per MCU" "$T/out" "  toolboard_t0   failed: make flash failed"
+# Klipper cannot be stopped: nothing is flashed and nothing started.
+export FAKE_SYSTEMCTL_FAIL=stop
+run "flash --all, Klipper not stopping" 1 real
+unset FAKE_SYSTEMCTL_FAIL
+check "only the stop was tried" [ "$(cat "$FAKE_FLASH_LOG")" = "systemctl stop klipper.service" ]
+has "said so" "$T/err" "stopping Klipper failed"
+
 # The toolboard as an RP2040 in BOOTSEL: klipper.uf2 onto its RPI-RP2 drive.
 cat >"$T/printer.cfg" <<'CFG'
 [mcu]
@@ -93,6 +128,7 @@ serial: /dev/serial/by-id/usb-Klipper_stm32f446xx_btt-octopus-pro-446-if00
 serial: /dev/RatOS/btt-sb-2209-usb-10-rp
 CFG
 DEVS="-d $UDEV/klipper-f446-ratos.umockdev -d $UDEV/rp2040-boot.umockdev"
+unset FAKE_FLASH_LOG
 run "dry run with an RP2040 in BOOTSEL" 0 all
 has "uf2 route" "$T/out" "toolboard_t0   btt-sb-2209-usb-10-rp    rp2040-uf2    build, flash"
 has "its own build" "$T/out" "toolboard_t0: build: ratos-setup build btt-sb-2209-usb-10-rp"
