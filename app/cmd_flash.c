@@ -42,6 +42,7 @@ static void usage(FILE *out)
 	      "Boards marked manual ask for their id typed back; " ACK_FLAG " does\n"
 	      "that without a terminal. --yes skips the final question.\n",
 	      out);
+	rs_flash_all_usage(out);
 }
 
 static int parse(int argc, char **argv, struct flash_opts *o)

@@ -15,7 +15,7 @@
 #include "platform/fwbuild.h"
 #include "platform/proc.h"
 
-static void usage(FILE *out)
+void rs_flash_all_usage(FILE *out)
 {
 	fputs("usage: ratos-setup flash --all [--dry-run] [--yes] [--json] [--klipper DIR]\n"
 	      "                         [--config FILE] [--log FILE] [--firmware-dir DIR]\n"
@@ -55,11 +55,11 @@ static int parse(int argc, char **argv, struct flash_all_opts *o)
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
+			rs_flash_all_usage(stdout);
 			return RS_EXIT_OK;
 		} else {
 			fprintf(stderr, "ratos-setup flash --all: unexpected argument '%s'\n", a);
-			usage(stderr);
+			rs_flash_all_usage(stderr);
 			return RS_EXIT_USAGE;
 		}
 	}

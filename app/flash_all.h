@@ -6,6 +6,7 @@
 #define RS_APP_FLASH_ALL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "app/app.h"
 #include "core/mcu_plan.h"
@@ -57,5 +58,7 @@ void rs_flash_all_free(struct flash_all *fa);
 void rs_flash_all_mcu_plan(const struct flash_all_mcu *m, struct rs_strv *lines);
 
 int rs_cmd_flash_all(struct rs_app *app, int argc, char **argv);
+/* Its part of `flash --help`. */
+void rs_flash_all_usage(FILE *out);
 
 #endif
