@@ -120,8 +120,22 @@ static const char *needs_text(const struct rs_mcu_plan_item *it)
 	return it->needs_build ? "build, flash" : "flash";
 }
 
+static bool any_table(const struct flash_all *fa)
+{
+	for (size_t i = 0; i < fa->plan.count; i++)
+		if (fa->mcus[i].table)
+			return true;
+	return false;
+}
+
+/* Builds first, while Klipper still runs (a failed build stops nothing);
+ * then Klipper stopped, every MCU flashed, Klipper started. */
 static void plan_lines(struct flash_all *fa, struct rs_strv *lines)
 {
+	for (size_t i = 0; i < fa->plan.count; i++)
+		rs_flash_all_build_plan(&fa->mcus[i], lines);
+	if (!any_table(fa))
+		return;
 	rs_job_plan(&stop_job, &fa->svc, lines);
 	for (size_t i = 0; i < fa->plan.count; i++)
 		rs_flash_all_mcu_plan(&fa->mcus[i], lines);
@@ -247,6 +261,38 @@ static int run_all(struct flash_all *fa, char (*results)[512])
 	rs_proc_catch_signals(&cancel);
 	int rc = RS_EXIT_OK;
 	char msg[400];
+	for (size_t i = 0; i < fa->plan.count && !cancel; i++) {
+		struct flash_all_mcu *m = &fa->mcus[i];
+		if (!m->build)
+			continue;
+		fprintf(out, "%s: building %s\n", m->it->name, m->it->board->id);
+		if (!build_one(fa, m->it->board, &cancel, msg, sizeof(msg))) {
+			snprintf(results[i], 512, "not flashed: %s", msg);
+			m->table = NULL;
+			m->failed = true;
+			rc = RS_EXIT_FAIL;
+		}
+	}
+	if (cancel || !any_table(fa)) {
+		/* Nothing to flash here: Klipper is left alone. */
+		for (size_t i = 0; i < fa->plan.count; i++) {
+			const struct rs_mcu_plan_item *it = &fa->plan.items[i];
+			if (results[i][0])
+				continue;
+			if (cancel)
+				snprintf(results[i], 512, "not flashed: cancelled");
+			else if (it->blocked && it->needs_flash)
+				snprintf(results[i], 512, "not flashed: %s", it->note);
+			else if (!it->needs_flash)
+				snprintf(results[i], 512, "current, nothing to do");
+			else
+				snprintf(results[i], 512, "%s", it->note);
+			if (it->blocked && it->needs_flash)
+				rc = RS_EXIT_FAIL;
+		}
+		rs_proc_restore_signals();
+		return cancel ? RS_EXIT_FAIL : rc;
+	}
 	if (run_table(&stop_job, &fa->svc, out, &cancel, msg, sizeof(msg)) != RS_JOB_SUCCEEDED) {
 		fprintf(stderr, "ratos-setup flash: stopping Klipper failed (%s); nothing was "
 				"flashed\n", msg);
@@ -257,6 +303,8 @@ static int run_all(struct flash_all *fa, char (*results)[512])
 		struct flash_all_mcu *m = &fa->mcus[i];
 		const struct rs_mcu_plan_item *it = m->it;
 		char *res = results[i];
+		if (m->failed)
+			continue;
 		if (cancel) {
 			snprintf(res, 512, "not flashed: cancelled");
 			rc = RS_EXIT_FAIL;
@@ -272,18 +320,13 @@ static int run_all(struct flash_all *fa, char (*results)[512])
 			snprintf(res, 512, "current, nothing to do");
 			continue;
 		}
-		fprintf(out, "%s (%s):\n", it->name, it->board ? it->board->id : rs_mcu_route_name(it));
-		if (m->build && !build_one(fa, it->board, &cancel, msg, sizeof(msg))) {
-			snprintf(res, 512, "%s", msg);
-			rc = RS_EXIT_FAIL;
-			continue;
-		}
 		if (!m->table) {
 			snprintf(res, 512, "%s", it->route == RS_MCU_ROUTE_BOARD &&
 						 it->board_route == RS_ROUTE_SDCARD
 						 ? it->note : "built; nothing flashes it here");
 			continue;
 		}
+		fprintf(out, "%s (%s):\n", it->name, it->board ? it->board->id : rs_mcu_route_name(it));
 		enum rs_job_state st = run_table(m->table, m->ctx, out, &cancel, msg, sizeof(msg));
 		if (st == RS_JOB_SUCCEEDED) {
 			snprintf(res, 512, "flashed (%s)", rs_mcu_route_title(it));

@@ -32,6 +32,7 @@ struct flash_all_mcu {
 	const struct rs_job_table *table; /* NULL: nothing runs for it */
 	void *ctx;
 	bool build;                   /* build before the table */
+	bool failed;                  /* its build failed: not flashed */
 };
 
 struct flash_all {
@@ -54,6 +55,9 @@ struct flash_all {
 /* Gathers everything and makes the plan and each MCU's job context. */
 void rs_flash_all_gather(struct flash_all *fa, struct rs_app *app);
 void rs_flash_all_free(struct flash_all *fa);
+/* The MCU's build ("NAME: build: ..."), when it needs one; the Pi's own
+ * MCU builds in its table. */
+void rs_flash_all_build_plan(const struct flash_all_mcu *m, struct rs_strv *lines);
 /* The steps one MCU's table would run, prefixed with its name. */
 void rs_flash_all_mcu_plan(const struct flash_all_mcu *m, struct rs_strv *lines);
 

@@ -159,17 +159,19 @@ void rs_flash_all_gather(struct flash_all *fa, struct rs_app *app)
 	}
 }
 
+void rs_flash_all_build_plan(const struct flash_all_mcu *m, struct rs_strv *lines)
+{
+	if (!m->build)
+		return;
+	char *l = rs_xasprintf("%s: build: ratos-setup build %s", m->it->name, m->it->board->id);
+	rs_strv_push(lines, l);
+	free(l);
+}
+
 void rs_flash_all_mcu_plan(const struct flash_all_mcu *m, struct rs_strv *lines)
 {
 	const struct rs_mcu_plan_item *it = m->it;
 	char *l;
-	if (m->build) {
-		l = rs_xasprintf("%s: build: ratos-setup build %s", it->name, it->board->id);
-		rs_strv_push(lines, l);
-		free(l);
-	} else if (it->route == RS_MCU_ROUTE_HOST && it->needs_build && !it->blocked) {
-		/* the host table builds its own */
-	}
 	if (!m->table)
 		return;
 	struct rs_strv steps = { 0 };

@@ -62,7 +62,8 @@ has "host MCU installed with make flash" "$O" "rpi: install: make KCONFIG_CONFIG
 steps=$(sed -n '/^Steps:/,$p' "$O" | tail -n +2)
 check "Klipper stopped once" [ "$(echo "$steps" | grep -c 'stop-klipper')" -eq 1 ]
 check "Klipper started once" [ "$(echo "$steps" | grep -c 'start-klipper')" -eq 1 ]
-check "stop is the first step" sh -c "echo \"\$1\" | head -1 | grep -q '^  stop-klipper: systemctl stop klipper.service'" sh "$steps"
+check "both builds come first, while Klipper still runs" sh -c "echo \"\$1\" | head -2 | grep -c ': build: ratos-setup build' | grep -qx 2" sh "$steps"
+check "then Klipper is stopped" sh -c "echo \"\$1\" | sed -n 3p | grep -q '^  stop-klipper: systemctl stop klipper.service'" sh "$steps"
 check "start is the last step, a finally" sh -c "echo \"\$1\" | tail -1 | grep -q '^  finally start-klipper: systemctl start klipper.service'" sh "$steps"
 check "no route stops or starts Klipper itself" [ "$(grep -c 'klipper.service' "$O")" -eq 2 ]
 check "the main board's steps come before the toolboard's" sh -c \
@@ -81,7 +82,8 @@ assert m["route"] == "usb" and t["route"] == "usb" and h["route"] == "host"
 assert all(x["needs_build"] and x["needs_flash"] and not x["blocked"] for x in (m, t, h))
 assert m["running_version"] == "v0.13.0-730-g84104bbbd"
 assert m["steps"][0] == "build: ratos-setup build btt-octopus-pro-446", m["steps"]
-assert d["steps"][0].startswith("stop-klipper: ") and d["steps"][-1].startswith("finally start-klipper: ")
+assert d["steps"][0] == "mcu: build: ratos-setup build btt-octopus-pro-446", d["steps"]
+assert d["steps"][2].startswith("stop-klipper: ") and d["steps"][-1].startswith("finally start-klipper: ")
 assert sum("klipper.service" in s for s in d["steps"]) == 2
 ' "$T/out"
 
