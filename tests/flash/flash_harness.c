@@ -149,10 +149,11 @@ int main(int argc, char **argv)
 			umockdev_testbed_remove_device(tb, a + 4);
 		} else if (strncmp(a, "unlink:", 7) == 0) {
 			/* Debian's umockdev leaves a removed device's /dev links. */
-			char *path = g_strdup_printf("%s/dev/%s", umockdev_testbed_get_root_dir(tb),
-						     a + 7);
+			gchar *root = umockdev_testbed_get_root_dir(tb); /* ours to free */
+			char *path = g_strdup_printf("%s/dev/%s", root, a + 7);
 			unlink(path);
 			g_free(path);
+			g_free(root);
 		} else if (strcmp(a, "start") == 0) {
 			ok = prog + 1 < argc && start(argv + prog + 1);
 		} else if (strncmp(a, "out:", 4) == 0 || strncmp(a, "rec:", 4) == 0) {

@@ -43,11 +43,10 @@ static struct rs_hw_board hw_board(enum rs_hw_board_kind kind, const char *seria
 	return h;
 }
 
+/* The list takes the strings; the struct is copied. */
 static void put(struct rs_hw_list *l, struct rs_hw_board h)
 {
-	struct rs_hw_board *p = rs_xcalloc(1, sizeof(*p));
-	*p = h;
-	rs_hw_list_put_board(l, p);
+	rs_hw_list_put_board(l, &h);
 }
 
 #define BYID_446 "/dev/serial/by-id/usb-Klipper_stm32f446xx_btt-octopus-pro-446-if00"
