@@ -105,6 +105,10 @@ static void print_board_line(const struct rs_hw_board *raw, bool with_link)
 	       rs_hw_board_kind_title(b.kind), b.vid, b.pid, or_dash(b.mcu), or_dash(b.serial));
 	if (with_link && b.by_id)
 		printf("    %s\n", b.by_id);
+	if (with_link && b.kind == RS_HW_RP2040_BOOT)
+		printf(b.boot_volume ? "    boot drive %s \"%s\": klipper.uf2 copied there is flashed\n"
+				     : "    boot drive not there yet%s%s\n",
+		       b.boot_volume ? b.boot_volume : "", b.boot_label ? b.boot_label : "");
 	rs_hw_board_free(&b);
 }
 
@@ -184,6 +188,9 @@ static void json_board(struct rs_json *j, const struct rs_hw_board *b, const str
 	rs_json_kv_string(j, "serial", b->serial);
 	rs_json_kv_string(j, "mcu", b->mcu);
 	rs_json_kv_string(j, "syspath", b->syspath);
+	rs_json_kv_string(j, "boot_disk", b->boot_disk);
+	rs_json_kv_string(j, "boot_volume", b->boot_volume);
+	rs_json_kv_string(j, "boot_label", b->boot_label);
 	struct rs_board_match m;
 	rs_board_match(cat, b, &m);
 	rs_json_kv_string(j, "match", rs_match_kind_name(m.kind));

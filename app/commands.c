@@ -13,6 +13,8 @@ const struct rs_command rs_commands[] = {
 	  rs_cmd_build },
 	{ "fwinfo", "FILE [--json]", "version, MCU and settings inside a klipper.bin", rs_cmd_fwinfo },
 	{ "sdcard", "write|check|format ...", "firmware onto an SD card, and the proof it was flashed", rs_cmd_sdcard },
+	{ "flash", "BOARD [--route usb|remote-sd|dfu|sdcard] [--device PATH] [--dry-run] [--yes] [--json] | --all [--dry-run] [--yes] [--json]",
+	  "firmware onto the board over USB, remote SD update or DFU", rs_cmd_flash },
 	{ "doctor", "[--klipper DIR] [--log FILE] [--config FILE] [--json]",
 	  "after a Klipper update: which MCU needs new firmware, and the fix", rs_cmd_doctor },
 	{ "report", "[--output FILE] [--force]", "one archive to post when asking for help, "

@@ -23,6 +23,7 @@ int rs_cmd_validate(struct rs_app *app, int argc, char **argv);
 int rs_cmd_build(struct rs_app *app, int argc, char **argv);
 int rs_cmd_fwinfo(struct rs_app *app, int argc, char **argv);
 int rs_cmd_sdcard(struct rs_app *app, int argc, char **argv);
+int rs_cmd_flash(struct rs_app *app, int argc, char **argv);
 int rs_cmd_doctor(struct rs_app *app, int argc, char **argv);
 int rs_cmd_report(struct rs_app *app, int argc, char **argv);
 

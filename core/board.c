@@ -37,6 +37,7 @@ void rs_board_free(struct rs_board *b)
 	free(b->sd_renamed);
 	free(b->flash_notes);
 	rs_strv_free(&b->dfu_steps);
+	free(b->remote_sd_board);
 	rs_strv_free(&b->sockets);
 	rs_strv_free(&b->integrated_drivers);
 	free(b->docs_url);

@@ -47,6 +47,12 @@ struct rs_board {
 	bool has_dfu;
 	bool dfu_boot0_jumper;
 	struct rs_strv dfu_steps;
+	/* Klipper's scripts/flash-sdcard.sh: the board's name in its list
+	 * (scripts/spi_flash/board_defs.py), NULL when it has none; and whether
+	 * that entry says skip_verify (the board must be power-cycled before
+	 * the result can be checked with -c). */
+	char *remote_sd_board;
+	bool remote_sd_power_cycle;
 
 	unsigned driver_count;
 	struct rs_strv sockets;          /* driver socket names, driver_count of them */

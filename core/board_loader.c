@@ -46,12 +46,20 @@ static const struct rs_field dfu_fields[] = {
 	{ 0 },
 };
 
+static const struct rs_field remote_sd_fields[] = {
+	STR("board", remote_sd_board, true),
+	{ .key = "power_cycle", .type = RS_F_BOOL, .offset = B(remote_sd_power_cycle),
+	  .required = true },
+	{ 0 },
+};
+
 static const struct rs_field flash_fields[] = {
 	{ .key = "method", .type = RS_F_ENUM, .offset = B(flash_method), .required = true,
 	  .names = method_names },
 	{ .key = "sdcard", .type = RS_F_MAP, .sub = sdcard_fields,
 	  .count_offset = offsetof(struct board_doc, has_sdcard) },
 	{ .key = "dfu", .type = RS_F_MAP, .sub = dfu_fields, .count_offset = B(has_dfu) },
+	{ .key = "remote_sd", .type = RS_F_MAP, .sub = remote_sd_fields },
 	STR("notes", flash_notes, false),
 	{ 0 },
 };
@@ -181,6 +189,15 @@ static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 				"flash method '%s' needs an 'sdcard' block (file, renamed_to)",
 				rs_flash_method_name(b->flash_method));
 	check_sd_names(ctx, root, b);
+	/* The name goes to flash-sdcard.sh as an argument: never an option. */
+	if (b->remote_sd_board && !rs_board_rules_remote_sd_name(b->remote_sd_board))
+		rs_fields_error(ctx, value_node(root, "flash.remote_sd.board"), RS_ERR_VALUE,
+				"'board' must be a name from Klipper's flash-sdcard.sh list: "
+				"lowercase letters, digits, '.', '_' and '-', not starting with '-'");
+	if (b->remote_sd_board && !doc->has_sdcard)
+		rs_fields_error(ctx, value_node(root, "flash.remote_sd"), RS_ERR_MISSING_KEY,
+				"'remote_sd' needs an 'sdcard' block: the board's bootloader "
+				"flashes from its own card");
 	if (b->flash_method == RS_FLASH_DFU && !b->has_dfu)
 		rs_fields_error(ctx, value_node(root, "flash"), RS_ERR_MISSING_KEY,
 				"flash method 'dfu' needs a 'dfu' block");

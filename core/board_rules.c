@@ -16,6 +16,14 @@ bool rs_board_rules_id(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+bool rs_board_rules_remote_sd_name(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 64 || s[0] == '-' || s[0] == '.')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
 bool rs_board_rules_driver_id(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;

@@ -13,6 +13,9 @@
 
 /* [a-z0-9-], 1..64, no dash at either end: safe as one path component. */
 bool rs_board_rules_id(const char *s);
+/* A board name of Klipper's flash-sdcard.sh list ("btt-skr-v1.4",
+ * "robin_v3"): [a-z0-9._-], 1..64, not starting with '-' or '.'. */
+bool rs_board_rules_remote_sd_name(const char *s);
 /* [A-Z0-9-], 1..64 (drivers.yaml ids). */
 bool rs_board_rules_driver_id(const char *s);
 /* CONFIG_[A-Z0-9_]+=value (lower case after CONFIG_MACH_), no control

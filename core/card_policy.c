@@ -72,6 +72,8 @@ enum rs_card_refusal rs_card_decide(const struct rs_card_facts *f, unsigned *mas
 		m |= 1u << RS_CARD_OPTICAL;
 	if (rs_card_name_is_mmc_hw_part(name))
 		m |= 1u << RS_CARD_MMC_HW_PART;
+	if (f->board_boot)
+		m |= 1u << RS_CARD_BOARD_BOOT;
 	if (!f->removable && !f->hotplug)
 		m |= 1u << RS_CARD_NOT_REMOVABLE;
 	if (f->bus == RS_BUS_OTHER)
@@ -96,6 +98,7 @@ const char *rs_card_refusal_name(enum rs_card_refusal r)
 	case RS_CARD_VIRTUAL: return "virtual";
 	case RS_CARD_OPTICAL: return "optical";
 	case RS_CARD_MMC_HW_PART: return "mmc-hw-partition";
+	case RS_CARD_BOARD_BOOT: return "board-boot-drive";
 	case RS_CARD_NOT_REMOVABLE: return "not-removable";
 	case RS_CARD_WRONG_BUS: return "wrong-bus";
 	case RS_CARD_EMPTY: return "empty";
@@ -112,6 +115,7 @@ const char *rs_card_refusal_text(enum rs_card_refusal r)
 	case RS_CARD_VIRTUAL: return "virtual device (loop, ram, zram, device-mapper)";
 	case RS_CARD_OPTICAL: return "optical drive";
 	case RS_CARD_MMC_HW_PART: return "eMMC boot/RPMB area";
+	case RS_CARD_BOARD_BOOT: return "an RP2040 board in boot mode (BOOTSEL), not an SD card";
 	case RS_CARD_NOT_REMOVABLE: return "fixed disk, not removable";
 	case RS_CARD_WRONG_BUS: return "not on a USB or SD card reader";
 	case RS_CARD_EMPTY: return "no card in the reader (size 0)";

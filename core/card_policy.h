@@ -17,6 +17,7 @@ struct rs_card_facts {
 	bool read_only;       /* sysfs ro (write-protect switch, locked reader) */
 	unsigned long long size; /* bytes */
 	bool holds_system;    /* it or one of its partitions has a system mount */
+	bool board_boot;      /* presented by a board's boot ROM (RP2040 BOOTSEL) */
 };
 
 /* The reason shown (RS_CARD_OK when the disk may be offered); *mask, if not
@@ -24,7 +25,7 @@ struct rs_card_facts {
 enum rs_card_refusal rs_card_decide(const struct rs_card_facts *f, unsigned *mask);
 
 /* Stable name for JSON: ok, system-disk, virtual, optical, mmc-hw-partition,
- * not-removable, wrong-bus, empty, read-only. */
+ * board-boot-drive, not-removable, wrong-bus, empty, read-only. */
 const char *rs_card_refusal_name(enum rs_card_refusal r);
 /* One line for people, e.g. "holds the running system". */
 const char *rs_card_refusal_text(enum rs_card_refusal r);

@@ -8,7 +8,7 @@
 #include "core/xalloc.h"
 
 /* Bump when the layout below changes; the struct sizes catch most misses. */
-#define CACHE_MAGIC "ratos-setup catalog 1"
+#define CACHE_MAGIC "ratos-setup catalog 2"
 #define LAYOUT ((uint32_t)(sizeof(struct rs_board) * 1000 + sizeof(struct rs_driver)))
 #define NO_STRING UINT32_MAX
 
@@ -164,6 +164,8 @@ static void io_board(struct codec *c, struct rs_board *b)
 	io_bool(c, &b->has_dfu);
 	io_bool(c, &b->dfu_boot0_jumper);
 	io_strv(c, &b->dfu_steps);
+	io_str(c, &b->remote_sd_board);
+	io_bool(c, &b->remote_sd_power_cycle);
 	io_uint(c, &b->driver_count);
 	io_strv(c, &b->sockets);
 	io_bool(c, &b->power_jumpers);

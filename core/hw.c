@@ -24,6 +24,9 @@ void rs_hw_board_free(struct rs_hw_board *b)
 	free(b->product);
 	free(b->serial);
 	free(b->mcu);
+	free(b->boot_disk);
+	free(b->boot_volume);
+	free(b->boot_label);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -78,6 +81,9 @@ static void board_copy(struct rs_hw_board *dst, const struct rs_hw_board *src,
 	dst->product = dup(src->product);
 	dst->serial = dup(src->serial);
 	dst->mcu = dup(src->mcu);
+	dst->boot_disk = dup(src->boot_disk);
+	dst->boot_volume = dup(src->boot_volume);
+	dst->boot_label = dup(src->boot_label);
 }
 
 static void card_copy(struct rs_hw_card *dst, const struct rs_hw_card *src,
@@ -255,7 +261,8 @@ static bool board_differs(const struct rs_hw_board *a, const struct rs_hw_board 
 {
 	return a->kind != b->kind || !same_str(a->devnode, b->devnode) ||
 	       !same_str(a->by_id, b->by_id) || !same_str(a->serial, b->serial) ||
-	       !same_str(a->mcu, b->mcu);
+	       !same_str(a->mcu, b->mcu) || !same_str(a->boot_volume, b->boot_volume) ||
+	       !same_str(a->boot_label, b->boot_label);
 }
 
 static bool part_differs(const struct rs_hw_part *a, const struct rs_hw_part *b)

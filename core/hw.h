@@ -29,6 +29,13 @@ struct rs_hw_board {
 	char *product;      /* USB product string; Klipper puts CONFIG_MCU here */
 	char *serial;       /* USB serial string: chip id, or the board id under RatOS */
 	char *mcu;          /* normalised MCU name (lower case), NULL when unknown */
+	/* RP2040 BOOTSEL: the boot drive the ROM presents (a FAT volume
+	 * labelled RPI-RP2): its disk (/dev/sdb) and the node holding the
+	 * volume (/dev/sdb1, or the disk itself); NULL until the kernel made
+	 * them. A uf2 copied there is flashed. */
+	char *boot_disk;
+	char *boot_volume;
+	char *boot_label;
 };
 
 /* Why a block device is never offered as a write target. The order is the
@@ -39,6 +46,7 @@ enum rs_card_refusal {
 	RS_CARD_VIRTUAL,       /* loop, ram, zram, device-mapper, md, nbd */
 	RS_CARD_OPTICAL,       /* sr*, CD/DVD */
 	RS_CARD_MMC_HW_PART,   /* mmcblkXbootY / rpmb hardware partitions of eMMC */
+	RS_CARD_BOARD_BOOT,    /* a board's boot drive (RP2040 BOOTSEL), not a card */
 	RS_CARD_NOT_REMOVABLE, /* fixed disk (internal SATA/NVMe/eMMC) */
 	RS_CARD_WRONG_BUS,     /* neither USB nor an MMC/SD reader */
 	RS_CARD_EMPTY,         /* size 0: reader slot without a card */

@@ -131,6 +131,15 @@ static bool remove_part(struct rs_hw_list *l, const char *syspath, const char *s
 	return false;
 }
 
+/* A board whose boot drive this block device is (RP2040 BOOTSEL): the
+ * kernel makes the drive after udev announced the board. */
+static void refresh_board_above(struct udev_discovery *u, struct udev_device *block)
+{
+	struct udev_device *usb = rs_udev_usb_parent(block); /* borrowed */
+	if (usb && rs_hw_list_find_board(&u->base.list, udev_device_get_syspath(usb)))
+		put_board_from_usb(u, usb);
+}
+
 /* One event. Removals are applied from the event alone: the sysfs entry may
  * still be there (or already gone), so re-reading it would be racy. */
 static bool handle_event(struct udev_discovery *u, struct udev_device *d,
@@ -160,6 +169,7 @@ static bool handle_event(struct udev_discovery *u, struct udev_device *d,
 	}
 	if (is(sub, "block") && is(type, "disk")) {
 		put_card(u, d, mounts);
+		refresh_board_above(u, d);
 		return true;
 	}
 	if (is(sub, "block") && is(type, "partition")) {
@@ -170,6 +180,7 @@ static bool handle_event(struct udev_discovery *u, struct udev_device *d,
 		if (!disk)
 			return false;
 		put_card(u, disk, mounts);
+		refresh_board_above(u, disk);
 		return true;
 	}
 	return false;

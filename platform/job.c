@@ -13,6 +13,7 @@
 #include "core/build_output.h"
 #include "core/shell_words.h"
 #include "core/xalloc.h"
+#include "platform/identity.h"
 #include "platform/log.h"
 #include "platform/loop.h"
 
@@ -319,10 +320,23 @@ static bool spawn(struct rs_job *job, const struct rs_job_step *step)
 		char *cmd = rs_shell_join((const char *const *)argv.items);
 		if (!step->quiet)
 			logf_(job, "$ %s", cmd);
-		ok = rs_proc_start(&job->proc, argv.items, &po);
-		if (!ok)
-			rs_status_fail(&st, SPAWN_FAILED_CODE, NULL, "could not start %s: %s",
-				       argv.items[0], strerror(errno));
+		/* A root step (a service action) starts inside an as-root
+		 * section: under sudo the child stays root, nothing else does. */
+		bool root = po.keep_root;
+		if (root && !rs_identity_as_root_begin()) {
+			ok = false;
+			rs_status_fail(&st, SPAWN_FAILED_CODE, NULL,
+				       "could not start %s: root rights cannot be regained",
+				       argv.items[0]);
+		} else {
+			ok = rs_proc_start(&job->proc, argv.items, &po);
+			int e = errno;
+			if (root)
+				rs_identity_as_root_end();
+			if (!ok)
+				rs_status_fail(&st, SPAWN_FAILED_CODE, NULL, "could not start %s: %s",
+					       argv.items[0], strerror(e));
+		}
 		free(cmd);
 		rs_strv_free(&argv);
 	} else {
@@ -603,8 +617,14 @@ static void plan_steps(const struct rs_job_step *steps, size_t count, void *ctx,
 			if (s->argv(ctx, &argv, &po, &st)) {
 				null_terminate(&argv);
 				char *cmd = rs_shell_join((const char *const *)argv.items);
-				line = rs_xasprintf("%s%s: %s%s", prefix, s->name, cmd,
-						    po.keep_root ? " (as root)" : "");
+				line = rs_xasprintf("%s%s: %s%s%s%s", prefix, s->name, cmd,
+						    po.cwd ? " (in " : "", po.cwd ? po.cwd : "",
+						    po.cwd ? ")" : "");
+				if (po.keep_root) {
+					char *l2 = rs_xasprintf("%s (as root)", line);
+					free(line);
+					line = l2;
+				}
 				free(cmd);
 			} else {
 				line = rs_xasprintf("%s%s: cannot run: %s", prefix, s->name,

@@ -35,6 +35,23 @@ static enum rs_sd_status card_policy(struct rs_sdcard *c, const char *mountinfo,
 	}
 	enum rs_sd_status st = RS_SD_OK;
 	enum rs_card_refusal r = hw.refusal;
+	if (access == RS_SD_BOOT_DRIVE) {
+		/* Every other reason is in the mask too: a boot drive that is
+		 * somehow also the system disk is still refused. */
+		unsigned others = hw.refusal_mask & ~(1u << RS_CARD_BOARD_BOOT);
+		if (r != RS_CARD_BOARD_BOOT || (others & ~(1u << RS_CARD_READ_ONLY))) {
+			c->system_disk = (hw.refusal_mask & (1u << RS_CARD_SYSTEM)) != 0;
+			rs_errors_add(errs, RS_ERR_VALUE, c->path, 0, 0,
+				      "%s is not an RP2040 in boot mode (its RPI-RP2 drive); nothing "
+				      "is written to it. Hold BOOT while plugging the board in, and "
+				      "see 'ratos-setup devices'",
+				      hw.name ? hw.name : "this disk");
+			st = c->system_disk ? RS_SD_SYSTEM_DISK : RS_SD_NOT_CARD;
+		}
+		c->read_only = (others & (1u << RS_CARD_READ_ONLY)) != 0;
+		rs_hw_card_free(&hw);
+		return st;
+	}
 	if (r == RS_CARD_READ_ONLY) {
 		c->read_only = true;
 	} else if (r == RS_CARD_SYSTEM) {
@@ -125,7 +142,7 @@ static int open_once(const char *path, enum rs_sd_access access, bool *shared, b
 	} else if (fd < 0 && access != RS_SD_READ && *err == EBUSY) {
 		/* Opened shared only to say precisely why it is refused, or (a
 		 * write to a mounted card) to check the mount point is its. */
-		fd = rs_sd_device_open(path, base | (access == RS_SD_WRITE ? O_RDWR : O_RDONLY));
+		fd = rs_sd_device_open(path, base | (access == RS_SD_FORMAT ? O_RDONLY : O_RDWR));
 		*shared = fd >= 0;
 	}
 	if (fd >= 0)

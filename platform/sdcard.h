@@ -48,7 +48,14 @@ enum rs_sd_status {
 /* What the card is opened for. WRITE and FORMAT open it read-write and
  * exclusively (O_EXCL: no mount and no other exclusive user meanwhile); a
  * card already mounted is then written through its mount point. */
-enum rs_sd_access { RS_SD_READ, RS_SD_WRITE, RS_SD_FORMAT };
+enum rs_sd_access {
+	RS_SD_READ,
+	RS_SD_WRITE,
+	RS_SD_FORMAT,
+	/* Written like WRITE, but the device must be the opposite of a card:
+	 * an RP2040's boot drive (RS_CARD_BOARD_BOOT), and nothing else. */
+	RS_SD_BOOT_DRIVE,
+};
 
 enum rs_sd_target { RS_SD_IMAGE, RS_SD_PARTITION, RS_SD_DISK };
 

@@ -169,6 +169,39 @@ static void attach_tty(struct udev *udev, struct udev_device *usb, struct rs_hw_
 	udev_enumerate_unref(en);
 }
 
+/* The RP2040 ROM's mass-storage drive: the disk below the USB device and
+ * the node carrying its FAT volume (a partition, or the disk itself). */
+static void attach_boot_drive(struct udev *udev, struct udev_device *usb, struct rs_hw_board *b)
+{
+	struct udev_enumerate *en = udev_enumerate_new(udev);
+	if (!en)
+		return;
+	udev_enumerate_add_match_parent(en, usb);
+	udev_enumerate_add_match_subsystem(en, "block");
+	udev_enumerate_scan_devices(en);
+	struct udev_list_entry *e;
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
+	{
+		struct udev_device *d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
+		if (!d)
+			continue;
+		const char *type = udev_device_get_devtype(d);
+		const char *node = udev_device_get_devnode(d);
+		const char *fs = udev_device_get_property_value(d, "ID_FS_TYPE");
+		if (node && type && strcmp(type, "disk") == 0 && !b->boot_disk)
+			b->boot_disk = rs_xstrdup(node);
+		/* The partition wins over a disk that also reports the volume. */
+		if (node && fs && *fs && (!b->boot_volume || strcmp(type ? type : "", "partition") == 0)) {
+			free(b->boot_volume);
+			free(b->boot_label);
+			b->boot_volume = rs_xstrdup(node);
+			b->boot_label = clean(udev_device_get_property_value(d, "ID_FS_LABEL"));
+		}
+		udev_device_unref(d);
+	}
+	udev_enumerate_unref(en);
+}
+
 bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_hw_board *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -197,6 +230,8 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 			return false;
 		}
 	}
+	if (kind == RS_HW_RP2040_BOOT)
+		attach_boot_drive(udev, dev, out);
 	return true;
 }
 
@@ -404,6 +439,12 @@ void rs_udev_gather_card(struct udev *udev, struct udev_device *dev,
 	}
 
 	const char *cdrom = udev_device_get_property_value(dev, "ID_CDROM");
+	struct udev_device *usb = rs_udev_usb_parent(dev);
+	unsigned vid = 0, pid = 0;
+	enum rs_hw_board_kind kind;
+	bool board_boot = usb && hex_value(usb, "idVendor", "ID_VENDOR_ID", &vid) &&
+			  hex_value(usb, "idProduct", "ID_MODEL_ID", &pid) &&
+			  rs_hw_board_kind_from_usb(vid, pid, &kind) && kind == RS_HW_RP2040_BOOT;
 	struct rs_card_facts f = {
 		.name = out->name,
 		.bus = out->bus,
@@ -413,6 +454,7 @@ void rs_udev_gather_card(struct udev *udev, struct udev_device *dev,
 		.read_only = out->read_only,
 		.size = out->size,
 		.holds_system = sys != NULL,
+		.board_boot = board_boot,
 	};
 	out->refusal = rs_card_decide(&f, &out->refusal_mask);
 }

@@ -407,6 +407,34 @@ static void a_cancel_flag_stops_a_blocking_run(void **state)
 	rs_job_free(job);
 }
 
+static bool in_tmp_argv(void *vctx, struct rs_strv *argv, struct rs_proc_opts *po,
+			struct rs_status *fail)
+{
+	(void)vctx;
+	(void)fail;
+	po->cwd = "/";
+	po->keep_root = true;
+	rs_strv_push(argv, "true");
+	return true;
+}
+
+/* A root step (a service action) starts inside an as-root section, and the
+ * plan says where a step runs and that it runs as root. */
+static void root_steps_and_directories_in_the_plan(void **state)
+{
+	(void)state;
+	static const struct rs_job_step s[] = { { .name = "svc", .argv = in_tmp_argv } };
+	static const struct rs_job_table t = { "root", s, 1, NULL, 0 };
+	struct rs_strv lines = { 0 };
+	rs_job_plan(&t, NULL, &lines);
+	assert_int_equal(lines.count, 1);
+	assert_string_equal(lines.items[0], "svc: true (in /) (as root)");
+	rs_strv_free(&lines);
+	struct rs_job *job = rs_job_new(&t, NULL, NULL);
+	assert_int_equal(rs_job_run(job, NULL), RS_JOB_SUCCEEDED);
+	rs_job_free(job);
+}
+
 static void the_plan_lists_commands_without_running_them(void **state)
 {
 	(void)state;
@@ -506,6 +534,7 @@ int main(void)
 		cmocka_unit_test(a_cancelled_child_still_has_its_last_words),
 		cmocka_unit_test(a_cancel_flag_stops_a_blocking_run),
 		cmocka_unit_test(the_plan_lists_commands_without_running_them),
+		cmocka_unit_test(root_steps_and_directories_in_the_plan),
 		cmocka_unit_test(a_symlinked_log_is_not_followed),
 		cmocka_unit_test(changed_may_free_a_finished_job),
 	};

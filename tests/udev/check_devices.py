@@ -23,6 +23,10 @@ SCENARIOS = {
            "mountinfo-pi"),
     # A Pi booted from a USB SSD: USB and hot-pluggable, yet the system.
     "ssd": (["usb-ssd-root", "reader-fat32"], "mountinfo-ssd"),
+    # Toolboards: an EBB36 running Klipper, an RP2040 in BOOTSEL with its
+    # RPI-RP2 boot drive, a Katapult device, and a real card reader.
+    "toolboards": (["klipper-ebb36", "rp2040-boot", "katapult", "reader-fat32"],
+                   "mountinfo-desk"),
 }
 
 failures = 0
@@ -167,6 +171,42 @@ def scenario_ssd(doc, listed_all):
     check(cards.get("sda", {}).get("selectable"), "the reader card is still offered")
 
 
+def scenario_toolboards(doc, listed_all):
+    boards = doc["boards"]
+    check(len(boards) == 3, "three boards found, got %d" % len(boards))
+    ebb = by(boards, "serial", "btt-ebb36-12-t0")
+    check(ebb is not None and ebb["kind"] == "klipper" and ebb["match"] == "serial" and
+          ebb["boards"] == ["btt-ebb36-12"] and ebb["devnode"] == "/dev/ttyACM4",
+          "the EBB36 toolboard runs Klipper and is named by its serial")
+    rp = by(boards, "kind", "rp2040-boot")
+    check(rp is not None and rp["vid"] == "2e8a" and rp["pid"] == "0003" and
+          rp["mcu"] == "rp2040", "the RP2040 in BOOTSEL is listed as rp2040-boot")
+    if rp:
+        check(rp["boot_disk"] == "/dev/sdb" and rp["boot_volume"] == "/dev/sdb1" and
+              rp["boot_label"] == "RPI-RP2",
+              "its boot drive is /dev/sdb1 'RPI-RP2': %s %s" % (rp["boot_volume"],
+                                                               rp["boot_label"]))
+        check(rp["match"] == "mcu" and rp["boards"] == ["btt-sb-2209-usb-10-rp"],
+              "the one RP2040 board is its candidate: %s" % rp["boards"])
+    for b in boards:
+        if b["kind"] != "rp2040-boot":
+            check(b["boot_volume"] is None, "%s has no boot drive" % b["devnode"])
+    kat = by(boards, "kind", "katapult")
+    check(kat is not None and kat["by_id"] ==
+          "/dev/serial/by-id/usb-katapult_stm32f446xx_4C0038000851363131363530-if00",
+          "the Katapult device keeps its usb-katapult by-id name")
+    cards = {c["name"]: c for c in doc["cards"]}
+    check(cards.get("sda", {}).get("selectable"), "the reader card is still offered")
+    if listed_all:
+        rpd = cards.get("sdb")
+        check(rpd is not None and not rpd["selectable"] and
+              rpd["refusal"] == "board-boot-drive",
+              "the RPI-RP2 drive is never offered as an SD card: %s" %
+              (rpd and rpd["refusal"]))
+    else:
+        check("sdb" not in cards, "the RPI-RP2 drive is not listed as a card without --all")
+
+
 def main():
     if len(sys.argv) != 4 or sys.argv[1] not in SCENARIOS:
         sys.exit(__doc__)
@@ -188,6 +228,14 @@ def main():
             scenario_pi(doc, listed_all)
         elif name == "ssd":
             scenario_ssd(doc, listed_all)
+        elif name == "toolboards":
+            scenario_toolboards(doc, listed_all)
+    if name == "toolboards":
+        text = run(binary, data, files, mountinfo, [])
+        print("-- toolboards (text)")
+        check('boot drive /dev/sdb1 "RPI-RP2"' in text,
+              "text names the RP2040's boot drive")
+        check("RP2040 boot mode (BOOTSEL)" in text, "text names BOOTSEL")
     if name == "desk":
         # The plain listing names the board and the card for people too.
         text = run(binary, data, files, mountinfo, [])

@@ -18,57 +18,60 @@ struct row {
 
 static const struct row rows[] = {
 	/* USB reader with a card */
-	{ { "sda", RS_BUS_USB, true, true, false, false, 32 * GiB, false }, RS_CARD_OK, 0 },
+	{ { "sda", RS_BUS_USB, true, true, false, false, 32 * GiB, false, false }, RS_CARD_OK, 0 },
 	/* USB stick that reports removable=0 but is on USB: still hot-pluggable */
-	{ { "sdb", RS_BUS_USB, false, true, false, false, 16 * GiB, false }, RS_CARD_OK, 0 },
+	{ { "sdb", RS_BUS_USB, false, true, false, false, 16 * GiB, false, false }, RS_CARD_OK, 0 },
 	/* SD card in a laptop's SD slot, not mounted */
-	{ { "mmcblk0", RS_BUS_MMC, false, true, false, false, 32 * GiB, false }, RS_CARD_OK, 0 },
+	{ { "mmcblk0", RS_BUS_MMC, false, true, false, false, 32 * GiB, false, false }, RS_CARD_OK, 0 },
 	/* the Pi's boot card: mmcblk0 holding / */
-	{ { "mmcblk0", RS_BUS_MMC, false, true, false, false, 32 * GiB, true }, RS_CARD_SYSTEM, 0 },
+	{ { "mmcblk0", RS_BUS_MMC, false, true, false, false, 32 * GiB, true, false }, RS_CARD_SYSTEM, 0 },
 	/* USB SSD holding /: system wins over everything else */
-	{ { "sda", RS_BUS_USB, false, true, false, false, 250 * GiB, true }, RS_CARD_SYSTEM, 0 },
+	{ { "sda", RS_BUS_USB, false, true, false, false, 250 * GiB, true, false }, RS_CARD_SYSTEM, 0 },
 	/* system disk that is also read-only: system is the reason shown */
-	{ { "sda", RS_BUS_USB, true, true, false, true, 8 * GiB, true },
+	{ { "sda", RS_BUS_USB, true, true, false, true, 8 * GiB, true, false },
 	  RS_CARD_SYSTEM, M(RS_CARD_READ_ONLY) },
 	/* empty reader slot */
-	{ { "sdc", RS_BUS_USB, true, true, false, false, 0, false }, RS_CARD_EMPTY, 0 },
+	{ { "sdc", RS_BUS_USB, true, true, false, false, 0, false, false }, RS_CARD_EMPTY, 0 },
 	/* write-protected card: listed, not selectable */
-	{ { "sdd", RS_BUS_USB, true, true, false, true, 8 * GiB, false }, RS_CARD_READ_ONLY, 0 },
+	{ { "sdd", RS_BUS_USB, true, true, false, true, 8 * GiB, false, false }, RS_CARD_READ_ONLY, 0 },
 	/* empty and read-only: empty first */
-	{ { "sdd", RS_BUS_USB, true, true, false, true, 0, false },
+	{ { "sdd", RS_BUS_USB, true, true, false, true, 0, false, false },
 	  RS_CARD_EMPTY, M(RS_CARD_READ_ONLY) },
+	/* an RP2040 in BOOTSEL: a USB drive, but the board's boot ROM */
+	{ { "sdg", RS_BUS_USB, true, true, false, false, 128 << 20, false, true },
+	  RS_CARD_BOARD_BOOT, 0 },
 	/* internal SATA/NVMe disk */
-	{ { "nvme0n1", RS_BUS_OTHER, false, false, false, false, 512 * GiB, false },
+	{ { "nvme0n1", RS_BUS_OTHER, false, false, false, false, 512 * GiB, false, false },
 	  RS_CARD_NOT_REMOVABLE, M(RS_CARD_WRONG_BUS) },
 	/* eMMC soldered on (type MMC): not hot-pluggable */
-	{ { "mmcblk1", RS_BUS_MMC, false, false, false, false, 32 * GiB, false },
+	{ { "mmcblk1", RS_BUS_MMC, false, false, false, false, 32 * GiB, false, false },
 	  RS_CARD_NOT_REMOVABLE, 0 },
 	/* removable flag but on a SATA bay: wrong bus */
-	{ { "sde", RS_BUS_OTHER, true, false, false, false, GiB, false }, RS_CARD_WRONG_BUS, 0 },
-	{ { "loop0", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
-	{ { "loop12", RS_BUS_OTHER, false, false, false, false, 0, false },
+	{ { "sde", RS_BUS_OTHER, true, false, false, false, GiB, false, false }, RS_CARD_WRONG_BUS, 0 },
+	{ { "loop0", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "loop12", RS_BUS_OTHER, false, false, false, false, 0, false, false },
 	  RS_CARD_VIRTUAL, M(RS_CARD_EMPTY) },
-	{ { "ram0", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
-	{ { "zram0", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
-	{ { "dm-0", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
-	{ { "md127", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
-	{ { "nbd3", RS_BUS_OTHER, false, false, false, false, GiB, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "ram0", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "zram0", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "dm-0", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "md127", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
+	{ { "nbd3", RS_BUS_OTHER, false, false, false, false, GiB, false, false }, RS_CARD_VIRTUAL, 0 },
 	/* optical by name and by udev's ID_CDROM (a USB DVD drive) */
-	{ { "sr0", RS_BUS_OTHER, true, false, false, true, GiB, false }, RS_CARD_OPTICAL, 0 },
-	{ { "sdf", RS_BUS_USB, true, true, true, false, GiB, false }, RS_CARD_OPTICAL, 0 },
+	{ { "sr0", RS_BUS_OTHER, true, false, false, true, GiB, false, false }, RS_CARD_OPTICAL, 0 },
+	{ { "sdf", RS_BUS_USB, true, true, true, false, GiB, false, false }, RS_CARD_OPTICAL, 0 },
 	/* eMMC hardware partitions */
-	{ { "mmcblk0boot0", RS_BUS_MMC, false, false, false, true, 4 << 20, false },
+	{ { "mmcblk0boot0", RS_BUS_MMC, false, false, false, true, 4 << 20, false, false },
 	  RS_CARD_MMC_HW_PART, 0 },
-	{ { "mmcblk10boot1", RS_BUS_MMC, false, true, false, false, 4 << 20, false },
+	{ { "mmcblk10boot1", RS_BUS_MMC, false, true, false, false, 4 << 20, false, false },
 	  RS_CARD_MMC_HW_PART, 0 },
-	{ { "mmcblk0rpmb", RS_BUS_MMC, false, false, false, false, 4 << 20, false },
+	{ { "mmcblk0rpmb", RS_BUS_MMC, false, false, false, false, 4 << 20, false, false },
 	  RS_CARD_MMC_HW_PART, 0 },
 	/* names that only look like the patterns */
-	{ { "loopy", RS_BUS_USB, true, true, false, false, GiB, false }, RS_CARD_OK, 0 },
-	{ { "mmcblkboot0", RS_BUS_MMC, false, true, false, false, GiB, false }, RS_CARD_OK, 0 },
-	{ { "src", RS_BUS_USB, true, true, false, false, GiB, false }, RS_CARD_OK, 0 },
+	{ { "loopy", RS_BUS_USB, true, true, false, false, GiB, false, false }, RS_CARD_OK, 0 },
+	{ { "mmcblkboot0", RS_BUS_MMC, false, true, false, false, GiB, false, false }, RS_CARD_OK, 0 },
+	{ { "src", RS_BUS_USB, true, true, false, false, GiB, false, false }, RS_CARD_OK, 0 },
 	/* NULL name must not crash */
-	{ { NULL, RS_BUS_USB, true, true, false, false, GiB, false }, RS_CARD_OK, 0 },
+	{ { NULL, RS_BUS_USB, true, true, false, false, GiB, false, false }, RS_CARD_OK, 0 },
 };
 
 static void test_table(void **state)

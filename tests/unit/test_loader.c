@@ -84,6 +84,11 @@ static const struct bad_case cases[] = {
 	SD_RENAMED("-OLD.BIN"),
 	SD_RENAMED("FIRMWARE.BIN"),     /* the same name as file, in another case */
 	{ "  method: usb\n", SD("firmware.bin", "\"\""), 17, 17, RS_ERR_EMPTY },
+	/* flash.remote_sd.board goes to flash-sdcard.sh as an argument */
+	{ "  method: usb\n", SD("firmware.bin", "FIRMWARE.CUR") "  remote_sd:\n    board: -l\n    power_cycle: true\n", 19, 12, RS_ERR_VALUE },
+	{ "  method: usb\n", SD("firmware.bin", "FIRMWARE.CUR") "  remote_sd:\n    board: \"a b\"\n    power_cycle: true\n", 19, 12, RS_ERR_VALUE },
+	{ "  method: usb\n", SD("firmware.bin", "FIRMWARE.CUR") "  remote_sd:\n    board: btt-skr-v1.4\n", 19, 5, RS_ERR_MISSING_KEY },
+	{ "  method: usb\n", "  method: usb\n  remote_sd:\n    board: btt-skr-v1.4\n    power_cycle: false\n", 16, 5, RS_ERR_MISSING_KEY },
 	{ "docs: https://example.com/board\n", "docs: https://example.com/board\ncolour: red\n", 21, 1, RS_ERR_UNKNOWN_KEY },
 	{ "name: Test Board\n", "name: Test Board\nname: Again\n", 3, 1, RS_ERR_DUPLICATE_KEY },
 	{ "mcu: stm32f446xx", "mcu: &m stm32f446xx", 5, 6, RS_ERR_ALIAS },
