@@ -151,7 +151,7 @@ static int gate(const struct flash_opts *o, const struct rs_board *b, const char
 		free(rebuild);
 		return RS_EXIT_FAIL;
 	}
-	return rs_fw_gate("flash", b, fw, o->klipper, false, o->json);
+	return rs_fw_gate("flash", b, fw, o->klipper, false, false, o->json);
 }
 
 static bool read_answer(char *buf, size_t len)
