@@ -87,8 +87,9 @@ static int parse(int argc, char **argv, struct flash_opts *o)
 	return -1;
 }
 
-/* What is connected now, as one snapshot. */
-static void snapshot(struct rs_hw_list *hw)
+/* What is connected now, as one snapshot (a warning when it cannot be had:
+ * routes that need a device then say so). */
+void rs_flash_snapshot(struct rs_hw_list *hw)
 {
 	char *why = NULL;
 	struct rs_discovery *d = rs_discovery_open(NULL, &why);
@@ -284,7 +285,7 @@ int rs_cmd_flash(struct rs_app *app, int argc, char **argv)
 	struct rs_klipper_service svc;
 	rs_klipper_service_detect(&svc);
 	struct rs_hw_list hw = { 0 };
-	snapshot(&hw);
+	rs_flash_snapshot(&hw);
 	struct rs_route_input in = { .board = b, .hw = &hw, .klipper = svc.state, .device = o.device };
 	struct rs_route_list l;
 	rs_route_list_make(&in, &l);

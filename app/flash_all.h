@@ -54,6 +54,9 @@ struct flash_all {
 
 /* Gathers everything and makes the plan and each MCU's job context. */
 void rs_flash_all_gather(struct flash_all *fa, struct rs_app *app);
+/* cmd_flash.c: what is connected now (left empty, with a warning, when
+ * discovery cannot run). */
+void rs_flash_snapshot(struct rs_hw_list *hw);
 void rs_flash_all_free(struct flash_all *fa);
 /* The MCU's build ("NAME: build: ..."), when it needs one; the Pi's own
  * MCU builds in its table. */

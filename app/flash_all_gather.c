@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-#include "platform/discovery.h"
 #include "platform/doctor_files.h"
 #include "platform/fw_status.h"
 #include "platform/klipper_tree.h"
@@ -23,20 +22,6 @@ static enum rs_fw_verdict built_verdict(void *vctx, const struct rs_board *b)
 	rs_fw_status_free(&s);
 	free(fw);
 	return v;
-}
-
-static void snapshot(struct rs_hw_list *hw)
-{
-	char *why = NULL;
-	struct rs_discovery *d = rs_discovery_open(NULL, &why);
-	if (!d) {
-		fprintf(stderr, "ratos-setup flash: warning: cannot list USB devices: %s\n",
-			why ? why : "?");
-		free(why);
-		return;
-	}
-	rs_hw_list_copy(hw, rs_discovery_list(d));
-	rs_discovery_close(d);
 }
 
 static char *join(const char *dir, const char *name)
@@ -122,7 +107,7 @@ void rs_flash_all_gather(struct flash_all *fa, struct rs_app *app)
 	fa->host_work = rs_xasprintf("%s/linux-host", cache);
 	free(cache);
 	rs_klipper_service_detect(&fa->svc);
-	snapshot(&fa->hw);
+	rs_flash_snapshot(&fa->hw);
 
 	fa->cfg = rs_xcalloc(1, sizeof(*fa->cfg));
 	char *cfg_path = fa->o.config ? rs_xstrdup(fa->o.config) : rs_doctor_default_config();
