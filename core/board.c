@@ -12,6 +12,12 @@ void rs_strv_push(struct rs_strv *v, const char *s)
 	v->items[v->count++] = rs_xstrdup(s);
 }
 
+void rs_strv_terminate(struct rs_strv *v)
+{
+	v->items = rs_xrealloc(v->items, (v->count + 1) * sizeof(*v->items));
+	v->items[v->count] = NULL;
+}
+
 void rs_strv_free(struct rs_strv *v)
 {
 	for (size_t i = 0; i < v->count; i++)

@@ -83,6 +83,8 @@ void rs_board_free(struct rs_board *b);
 void rs_driver_free(struct rs_driver *d);
 void rs_strv_free(struct rs_strv *v);
 void rs_strv_push(struct rs_strv *v, const char *s);
+/* Puts a NULL after the last item (not counted), for execvp. */
+void rs_strv_terminate(struct rs_strv *v);
 
 const char *rs_board_kind_name(enum rs_board_kind k);
 const char *rs_support_level_name(enum rs_support_level s);

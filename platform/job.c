@@ -53,45 +53,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct rs_job_verdict rs_job_next(void)
-{
-	return (struct rs_job_verdict){ .kind = RS_JOB_NEXT };
-}
-
-struct rs_job_verdict rs_job_goto(const char *step)
-{
-	return (struct rs_job_verdict){ .kind = RS_JOB_GOTO, .step = step };
-}
-
-struct rs_job_verdict rs_job_done(void)
-{
-	return (struct rs_job_verdict){ .kind = RS_JOB_DONE };
-}
-
-struct rs_job_verdict rs_job_fail(int code, const char *hint, const char *fmt, ...)
-{
-	struct rs_job_verdict v = { .kind = RS_JOB_FAIL };
-	va_list ap;
-	va_start(ap, fmt);
-	v.status.message = rs_xvasprintf(fmt, ap);
-	va_end(ap);
-	v.status.code = code ? code : -1;
-	v.status.hint = hint ? rs_xstrdup(hint) : NULL;
-	return v;
-}
-
-const char *rs_job_state_name(enum rs_job_state s)
-{
-	switch (s) {
-	case RS_JOB_IDLE: return "idle";
-	case RS_JOB_RUNNING: return "running";
-	case RS_JOB_SUCCEEDED: return "succeeded";
-	case RS_JOB_FAILED: return "failed";
-	case RS_JOB_CANCELLED: return "cancelled";
-	}
-	return "?";
-}
-
 struct rs_job *rs_job_new(const struct rs_job_table *table, void *ctx, const struct rs_job_opts *opts)
 {
 	struct rs_job *job = rs_xcalloc(1, sizeof(*job));
@@ -286,13 +247,6 @@ static void on_data(void *ctx, const char *data, size_t len)
 	rs_linebuf_feed(&job->lb, data, len, deliver_line, job);
 }
 
-/* execvp wants a NULL after the last argument; rs_strv has none. */
-static void null_terminate(struct rs_strv *v)
-{
-	v->items = rs_xrealloc(v->items, (v->count + 1) * sizeof(*v->items));
-	v->items[v->count] = NULL;
-}
-
 static struct rs_job_verdict default_exit(const struct rs_job_step *step, int code)
 {
 	if (code == 0)
@@ -316,7 +270,7 @@ static bool spawn(struct rs_job *job, const struct rs_job_step *step)
 			fail_step(job, step, &st);
 			return false;
 		}
-		null_terminate(&argv);
+		rs_strv_terminate(&argv);
 		char *cmd = rs_shell_join((const char *const *)argv.items);
 		if (!step->quiet)
 			logf_(job, "$ %s", cmd);
@@ -598,51 +552,4 @@ enum rs_job_state rs_job_run(struct rs_job *job, volatile sig_atomic_t *cancel)
 	rs_job_detach(job);
 	rs_loop_free(loop);
 	return job->state;
-}
-
-/* ---- the plan ---- */
-
-static void plan_steps(const struct rs_job_step *steps, size_t count, void *ctx,
-		       const char *prefix, struct rs_strv *lines)
-{
-	for (size_t i = 0; i < count; i++) {
-		const struct rs_job_step *s = &steps[i];
-		if (s->wanted && !s->wanted(ctx))
-			continue;
-		char *line;
-		if (s->argv) {
-			struct rs_strv argv = { 0 };
-			struct rs_proc_opts po = { .keep_root = s->keep_root };
-			struct rs_status st = RS_STATUS_OK;
-			if (s->argv(ctx, &argv, &po, &st)) {
-				null_terminate(&argv);
-				char *cmd = rs_shell_join((const char *const *)argv.items);
-				line = rs_xasprintf("%s%s: %s%s%s%s", prefix, s->name, cmd,
-						    po.cwd ? " (in " : "", po.cwd ? po.cwd : "",
-						    po.cwd ? ")" : "");
-				if (po.keep_root) {
-					char *l2 = rs_xasprintf("%s (as root)", line);
-					free(line);
-					line = l2;
-				}
-				free(cmd);
-			} else {
-				line = rs_xasprintf("%s%s: cannot run: %s", prefix, s->name,
-						    st.message ? st.message : "?");
-			}
-			rs_status_clear(&st);
-			rs_strv_free(&argv);
-		} else {
-			line = rs_xasprintf("%s%s: %s", prefix, s->name,
-					    s->describe ? s->describe(ctx) : s->name);
-		}
-		rs_strv_push(lines, line);
-		free(line);
-	}
-}
-
-void rs_job_plan(const struct rs_job_table *table, void *ctx, struct rs_strv *lines)
-{
-	plan_steps(table->steps, table->count, ctx, "", lines);
-	plan_steps(table->finally, table->finally_count, ctx, "finally ", lines);
 }
