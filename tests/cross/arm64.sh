@@ -43,9 +43,9 @@ file "$BUILD/ratos-setup" | grep -q 'ARM aarch64' || { echo "not an arm64 binary
 say "built after $((SECONDS - start)) s"
 UNIT='^(unit_|instance_unit_|tui_unit_|sdcard_core$|sdcard_platform$|build_unit_|udev_test_|fuzz_regressions_)'
 # Children that fork() spin forever under this qemu-user (7.2): the tests
-# built on fork (the process runner, the lock between processes, mtools runs)
-# run natively.
-FORKS='^(build_unit_proc|instance_unit_instance_lock|sdcard_platform)$'
+# built on fork (the process runner, the compiler cache's child environment,
+# the lock between processes, mtools runs) run natively.
+FORKS='^(build_unit_proc|build_unit_ccache|instance_unit_instance_lock|sdcard_platform)$'
 ctest --test-dir "$BUILD" -R "$UNIT" -E "$FORKS" --output-on-failure --no-tests=error -j"$(nproc)" \
 	--timeout 300
 say "unit tests under qemu passed after $((SECONDS - start)) s"
