@@ -91,6 +91,9 @@ static bool start(struct vt *t)
 	return vt_spawn(t, 24, 80, argv, env);
 }
 
+/* Run on the route step before it is left (the hotplug scenario). */
+static bool (*at_routes)(struct vt *t);
+
 /* The route step: the 429 is a card board with two routes that spare the
  * card in the reader, each with what it needs; the cursor is on the best
  * route possible now. */
@@ -117,7 +120,7 @@ static bool flash_routes(struct vt *t, bool card_there)
 	EXPECT("> 2. remote SD update");
 	vt_key(t, VTERM_KEY_UP);
 	EXPECT("> 1. SD card from the Pi's reader");
-	return true;
+	return !at_routes || at_routes(t);
 }
 
 /* Welcome to the SD screen, through every step the 429 has. */
@@ -463,10 +466,23 @@ static void media(bool in)
 	umockdev_testbed_uevent(tb, SDF, "change");
 }
 
+/* The route list follows the hardware: the card route becomes possible
+ * when a reader with a card comes, and not when it goes. */
+static bool routes_follow_reader(struct vt *t)
+{
+	CHECK(add("reader-sdf") && put_card_in_node(), "plug in the reader");
+	EXPECT("> 1. SD card from the Pi's reader: possible now");
+	unplug_reader();
+	EXPECT("> 1. SD card from the Pi's reader: not now");
+	EXPECT("Now: no writable card in a reader on the Pi.");
+	return true;
+}
+
 static bool scenario_hotplug(struct vt *t)
 {
 	CHECK(make_card(), "card image");
 	CHECK(start(t), "spawn");
+	at_routes = routes_follow_reader;
 	CHECK(walk_to_sd(t, false), "walk");
 	EXPECT("(no card yet)");
 	show(t, "waiting");
