@@ -28,6 +28,23 @@ struct flash_screen {
 	char message[600]; /* what Enter on a route said, or "" */
 };
 
+#define INDENT "     "
+
+static void emit_indented(void *data, const char *line, int len)
+{
+	fprintf(data, INDENT "%.*s\n", len, line);
+}
+
+/* A route's sentence under its title, wrapped with a hanging indent so the
+ * routes stay apart. */
+static void indented(FILE *f, const struct flash_screen *s, const char *fmt, const char *text)
+{
+	char line[700];
+	snprintf(line, sizeof(line), fmt, text);
+	int width = (s->cols > 0 ? s->cols - 4 : 76) - (int)strlen(INDENT);
+	rs_text_wrap(line, width > 20 ? width : 20, emit_indented, f);
+}
+
 static void build_text(struct flash_screen *s, const struct rs_board *b)
 {
 	free(s->text);
@@ -37,23 +54,27 @@ static void build_text(struct flash_screen *s, const struct rs_board *b)
 	if (!f)
 		abort();
 	fprintf(f, "Ways to put the new firmware on the %s, best first:\n", b->name);
+	/* What Enter said goes first: below the routes it would be off an
+	 * 80x24 screen. */
+	if (s->message[0])
+		fprintf(f, "\n%s\n", s->message);
 	for (size_t i = 0; i < s->routes.count; i++) {
 		const struct rs_route_option *o = &s->routes.items[i];
 		fprintf(f, "\n%s %zu. %s: %s\n", i == s->cursor ? ">" : " ", i + 1,
 			rs_route_title(o->route),
 			o->possible ? "possible now" : o->can_wait ? "waits for the board" : "not now");
-		fprintf(f, "     Needs %s.\n", o->needs);
+		indented(f, s, "Needs %s.", o->needs);
 		if (!o->possible && o->why_not[0])
-			fprintf(f, "     Now: %s.\n", o->why_not);
+			indented(f, s, "Now: %s.", o->why_not);
 	}
 	if (s->routes.manual)
 		fprintf(f, "\n!! This board is flashed by hand only after you type its id to "
 			   "acknowledge its notes: %s\n",
 			b->flash_notes ? b->flash_notes : "");
+	/* Why the serial routes can or cannot stop Klipper (last: the routes
+	 * already say what it means for them). */
 	fprintf(f, "\nKlipper service: %s%s%s\n", rs_service_state_name(s->svc.state),
 		s->svc.detail[0] ? " - " : "", s->svc.detail);
-	if (s->message[0])
-		fprintf(f, "\n%s\n", s->message);
 	fclose(f);
 	s->text = buf;
 }
@@ -104,10 +125,12 @@ static void leave(void *st, void *ctx)
 
 static void layout(void *st, void *ctx, int rows, int cols)
 {
-	(void)ctx;
 	struct flash_screen *s = st;
 	s->rows = rows;
 	s->cols = cols;
+	const struct rs_board *b = rs_wizard_board(ctx);
+	if (b && s->made)
+		build_text(s, b); /* the hanging indent wraps at the new width */
 }
 
 static void draw(const void *st, const void *ctx, WINDOW *w)
@@ -164,11 +187,12 @@ static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, i
 			 rs_route_title(o->route), o->why_not);
 	else
 		snprintf(s->message, sizeof(s->message),
-			 "To run it, quit and run: sudo ratos-setup flash %s --route %s%s%s "
-			 "(it shows the plan and asks first; Klipper is started again at the end).",
+			 "To run it, quit and run:\n  sudo ratos-setup flash %s --route %s%s%s\n"
+			 "It shows the plan and asks first; Klipper is started again at the end.",
 			 b->id, rs_route_name(o->route),
 			 o->device && o->route != RS_ROUTE_DFU ? " --device " : "",
 			 o->device && o->route != RS_ROUTE_DFU ? o->device : "");
+	s->pager.top = 0;
 	build_text(s, b);
 	return RS_KEY_HANDLED;
 }

@@ -118,6 +118,14 @@ static bool flash_routes(struct vt *t, bool card_there)
 	/* Enter on another route says how it runs and stays here. */
 	vt_key(t, VTERM_KEY_DOWN);
 	EXPECT("> 2. remote SD update");
+	vt_key(t, VTERM_KEY_DOWN);
+	EXPECT("> 3. DFU (STM32 bootloader)");
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("To run it, quit and run:");
+	EXPECT("sudo ratos-setup flash " B429 " --route dfu");
+	EXPECT("Step 6 of 7");
+	vt_key(t, VTERM_KEY_UP);
+	EXPECT("> 2. remote SD update");
 	vt_key(t, VTERM_KEY_UP);
 	EXPECT("> 1. SD card from the Pi's reader");
 	return !at_routes || at_routes(t);
