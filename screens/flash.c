@@ -45,8 +45,17 @@ static void indented(FILE *f, const struct flash_screen *s, const char *fmt, con
 	rs_text_wrap(line, width > 20 ? width : 20, emit_indented, f);
 }
 
+static int count_lines(const char *p)
+{
+	int n = 0;
+	for (; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
 static void build_text(struct flash_screen *s, const struct rs_board *b)
 {
+	int cursor_at = 0, cursor_lines = 0;
 	free(s->text);
 	char *buf = NULL;
 	size_t len = 0;
@@ -60,12 +69,21 @@ static void build_text(struct flash_screen *s, const struct rs_board *b)
 		fprintf(f, "\n%s\n", s->message);
 	for (size_t i = 0; i < s->routes.count; i++) {
 		const struct rs_route_option *o = &s->routes.items[i];
+		if (i == s->cursor) {
+			fflush(f);
+			cursor_at = rs_text_lines(buf, s->cols > 4 ? s->cols - 4 : 76) + 1;
+		}
+		long before = ftell(f);
 		fprintf(f, "\n%s %zu. %s: %s\n", i == s->cursor ? ">" : " ", i + 1,
 			rs_route_title(o->route),
 			o->possible ? "possible now" : o->can_wait ? "waits for the board" : "not now");
 		indented(f, s, "Needs %s.", o->needs);
 		if (!o->possible && o->why_not[0])
 			indented(f, s, "Now: %s.", o->why_not);
+		if (i == s->cursor) {
+			fflush(f);
+			cursor_lines = count_lines(buf + before);
+		}
 	}
 	if (s->routes.manual)
 		fprintf(f, "\n!! This board is flashed by hand only after you type its id to "
@@ -77,6 +95,12 @@ static void build_text(struct flash_screen *s, const struct rs_board *b)
 		s->svc.detail[0] ? " - " : "", s->svc.detail);
 	fclose(f);
 	s->text = buf;
+	/* The chosen route stays on the screen, its needs included. */
+	int height = s->rows > 2 ? s->rows - 2 : 1;
+	if (cursor_at < s->pager.top)
+		s->pager.top = cursor_at;
+	else if (cursor_at + cursor_lines > s->pager.top + height)
+		s->pager.top = cursor_at + cursor_lines - height;
 }
 
 /* The routes again when the hardware changed (or on entering). */
@@ -192,15 +216,15 @@ static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, i
 			 b->id, rs_route_name(o->route),
 			 o->device && o->route != RS_ROUTE_DFU ? " --device " : "",
 			 o->device && o->route != RS_ROUTE_DFU ? o->device : "");
-	s->pager.top = 0;
 	build_text(s, b);
+	s->pager.top = 0; /* the answer is above the routes */
 	return RS_KEY_HANDLED;
 }
 
 static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "route", false, key_move, 0 },
 	{ { RS_REQ_ACCEPT }, "Enter", "use this route", false, key_choose, 0 },
-	{ { RS_REQ_NEXT }, "n", "next step", true, rs_manager_key_next, 0 },
+	{ { RS_REQ_NEXT }, "n", "next step", false, rs_manager_key_next, 0 },
 	{ { RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "PgUp/PgDn", "scroll", true, key_scroll, 0 },
 	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
