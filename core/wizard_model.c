@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/flash_route.h"
 #include "core/jumper.h"
 
 const struct rs_board *rs_model_board(const struct rs_catalog *cat,
@@ -67,6 +68,19 @@ enum rs_model_check rs_model_revalidate(const struct rs_catalog *cat,
 	return RS_MODEL_RESUMABLE;
 }
 
+/* The route step only offers a choice when the board has a way onto it
+ * other than the card (the card alone is the card step). */
+static bool has_route_besides_card(const struct rs_board *b)
+{
+	struct rs_route_input in = { .board = b, .klipper = RS_SERVICE_UNKNOWN };
+	struct rs_route_list l;
+	rs_route_list_make(&in, &l);
+	for (size_t i = 0; i < l.count; i++)
+		if (l.items[i].route != RS_ROUTE_SDCARD)
+			return true;
+	return false;
+}
+
 bool rs_model_step_applies(const struct rs_board *b, enum rs_step s)
 {
 	if (!b)
@@ -74,6 +88,7 @@ bool rs_model_step_applies(const struct rs_board *b, enum rs_step s)
 	switch (s) {
 	case RS_STEP_JUMPERS: return b->power_jumpers && b->driver_count > 0;
 	case RS_STEP_ENDSTOP: return b->endstop_rail != RS_RAIL_NONE;
+	case RS_STEP_FLASH: return has_route_besides_card(b);
 	case RS_STEP_SDCARD: return rs_board_uses_sdcard(b);
 	case RS_STEP_WELCOME:
 	case RS_STEP_BOARD:

@@ -45,8 +45,8 @@ enum rs_model_check rs_model_revalidate(const struct rs_catalog *cat,
 /* Whether a step is part of the run for board b. Before a board is chosen
  * (b NULL) every step may still come, so every one applies. No jumper step
  * for boards without power jumpers or sockets, no endstop step for boards
- * without an endstop rail to warn about, no card step for boards not
- * flashed from a card. */
+ * without an endstop rail to warn about, no route step for boards whose
+ * only route is the card, no card step for boards not flashed from a card. */
 bool rs_model_step_applies(const struct rs_board *b, enum rs_step s);
 /* The step after from that applies; RS_STEP_COUNT when from is the last. */
 enum rs_step rs_model_next_step(const struct rs_board *b, enum rs_step from);

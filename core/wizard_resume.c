@@ -7,7 +7,7 @@ static const char *const ids[RS_STEP_COUNT] = {
 	[RS_STEP_WELCOME] = "welcome", [RS_STEP_BOARD] = "board",
 	[RS_STEP_JUMPERS] = "jumpers", [RS_STEP_ENDSTOP] = "endstop",
 	[RS_STEP_SUMMARY] = "summary", [RS_STEP_FIRMWARE] = "firmware",
-	[RS_STEP_SDCARD] = "sdcard",
+	[RS_STEP_FLASH] = "flash", [RS_STEP_SDCARD] = "sdcard",
 };
 
 const char *rs_step_id(enum rs_step s)
@@ -52,7 +52,7 @@ void rs_resume_plan(const struct rs_resume_facts *f, struct rs_resume_plan *out)
 		return;
 	}
 	bool klipper_moved = differ(f->saved_klipper, f->klipper_now);
-	if (saved >= RS_STEP_SDCARD) {
+	if (saved >= RS_STEP_FLASH) {
 		/* The firmware itself says whether it suits the tree: after an
 		 * update whose build already ran, the card is still next. */
 		if (rs_fw_current_blocks(f->firmware)) {

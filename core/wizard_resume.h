@@ -19,6 +19,7 @@ enum rs_step {
 	RS_STEP_ENDSTOP,
 	RS_STEP_SUMMARY,
 	RS_STEP_FIRMWARE,
+	RS_STEP_FLASH, /* the routes onto the board; the card one leads on */
 	RS_STEP_SDCARD,
 	RS_STEP_COUNT,
 };

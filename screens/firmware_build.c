@@ -101,8 +101,13 @@ static void ended(void *ctx)
 	s->ask = ASK_NONE;
 	if (s->then_next) {
 		s->then_next = false;
-		if (s->phase == PH_OK)
+		if (s->phase == PH_OK && s->wz->after_build) {
+			s->wz->jump_to = s->wz->after_build;
+			s->wz->request = RS_KEY_JUMP;
+		} else if (s->phase == PH_OK) {
 			s->wz->request = RS_KEY_NEXT;
+		}
+		s->wz->after_build = NULL;
 	}
 	free(s->panel);
 	const struct rs_board *b = rs_wizard_board(s->wz);

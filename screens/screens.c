@@ -25,6 +25,7 @@ static const struct rs_screen_ops *const wizard_screens[RS_STEP_COUNT] = {
 	&rs_screen_endstop,
 	&rs_screen_summary,
 	&rs_screen_firmware,
+	&rs_screen_flash,
 	&rs_screen_sdcard,
 };
 
@@ -69,8 +70,11 @@ void rs_wizard_resume(struct rs_wizard *w)
 	/* The first step whose premise changed (the welcome screen said which). */
 	w->jump_to = rs_step_id(w->resume_plan.step);
 	if (w->resume_plan.step == RS_STEP_FIRMWARE &&
-	    rs_step_from_id(w->saved.step) >= RS_STEP_SDCARD)
-		rs_wizard_request_build(w); /* the card was next: the new build leads there */
+	    rs_step_from_id(w->saved.step) >= RS_STEP_FLASH) {
+		/* The route (or the card) was next: the new build leads back there. */
+		rs_wizard_request_build(w);
+		w->after_build = rs_step_id(rs_step_from_id(w->saved.step));
+	}
 }
 
 void rs_wizard_start_over(struct rs_wizard *w)

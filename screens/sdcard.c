@@ -313,8 +313,12 @@ static enum rs_key_result key_rebuild(void *st, void *ctx, enum rs_request req, 
 	(void)st;
 	(void)req;
 	(void)ch;
-	rs_wizard_request_build(ctx); /* back here by itself once it is built */
-	return RS_KEY_BACK;
+	struct rs_wizard *w = ctx;
+	/* To the build, past the route step; back here by itself once built. */
+	rs_wizard_request_build(w);
+	w->after_build = rs_step_id(RS_STEP_SDCARD);
+	w->jump_to = rs_step_id(RS_STEP_FIRMWARE);
+	return RS_KEY_JUMP;
 }
 
 static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int ch)

@@ -176,6 +176,8 @@ enum rs_key_result rs_wizard_fix_it(struct rs_wizard *w)
 		rs_wizard_resume(w); /* the saved choices, data checked */
 		w->jump_to = rs_step_id(RS_STEP_FIRMWARE);
 		rs_wizard_request_build(w);
+		if (rs_step_from_id(w->saved.step) >= RS_STEP_FLASH)
+			w->after_build = rs_step_id(rs_step_from_id(w->saved.step));
 	} else {
 		w->resume_offered = false;
 		rs_wizard_choose_board(w, b);

@@ -42,6 +42,9 @@ struct rs_wizard {
 	bool resume_planned;
 	/* The firmware step builds at once, then moves on by itself. */
 	bool build_request;
+	/* Where that build leads when it is done: the step a saved run was at
+	 * past the build (the card it had chosen), NULL for the next step. */
+	const char *after_build;
 	enum rs_key_result request; /* taken by the manager; IGNORED: none */
 	/* What `doctor` says after the last Klipper start (screens/update.h),
 	 * NULL until looked at; the board "fix it" leads to, or NULL. */
@@ -75,6 +78,7 @@ extern const struct rs_screen_ops rs_screen_jumpers;
 extern const struct rs_screen_ops rs_screen_endstop;
 extern const struct rs_screen_ops rs_screen_summary;
 extern const struct rs_screen_ops rs_screen_firmware;
+extern const struct rs_screen_ops rs_screen_flash;
 extern const struct rs_screen_ops rs_screen_sdcard;
 
 

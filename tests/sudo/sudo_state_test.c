@@ -70,9 +70,9 @@ static bool scenario_sudo_then_user(struct vt *t)
 	CHECK(vt_spawn(t, 24, 80, argv, sudo_env), "spawn under sudo");
 	EXPECT("Enter start");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	vt_key(t, VTERM_KEY_ENTER);
-	CHECK(vt_wait_gone(t, "Step 1 of 6", WAIT_MS), "a board was chosen");
+	CHECK(vt_wait_gone(t, "Step 1 of 7", WAIT_MS), "a board was chosen");
 	CHECK(!vt_has(t, "cannot save"), "saved under sudo");
 	if (!quit(t))
 		return false;
@@ -103,7 +103,7 @@ static bool scenario_sudo_then_user(struct vt *t)
 	vt_key(t, VTERM_KEY_ENTER);
 	CHECK(vt_wait_gone(t, "Resume where you left off?", WAIT_MS), "resumed");
 	vt_key(t, VTERM_KEY_ESCAPE); /* one step back: the state changes */
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	vt_settle(t, 100);
 	CHECK(!vt_has(t, "cannot save"), "saved as the user after a sudo run");
 	if (!quit(t))

@@ -97,7 +97,7 @@ static bool scenario_first_run(struct vt *t)
 	CHECK(vt_wait_gone(t, "Help: Welcome", WAIT_MS), "help closes");
 
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	EXPECT("Controller board");
 	EXPECT("> Octopus Pro 429");
 	EXPECT("Partial support");
@@ -133,13 +133,13 @@ static bool scenario_first_run(struct vt *t)
 	vt_key(t, VTERM_KEY_ESCAPE); /* clears the filter, stays here */
 	EXPECT("Boards (type to filter)");
 	EXPECT("Octopus Pro 429");
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	key(t, VTERM_KEY_UP, 5);
 	EXPECT("> Octopus Pro 429");
 
 	/* Jumpers. */
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 2 of 6");
+	EXPECT("Step 2 of 7");
 	EXPECT("Driver power jumpers");
 	EXPECT("Octopus Pro 429");
 	EXPECT("MOTOR7 (empty) none");
@@ -167,7 +167,7 @@ static bool scenario_first_run(struct vt *t)
 	EXPECT("!! Next is locked until every socket is safe.");
 	vt_char(t, 'n');
 	vt_settle(t, 30);
-	CHECK(vt_has(t, "Step 2 of 6"), "interlock holds on n too");
+	CHECK(vt_has(t, "Step 2 of 7"), "interlock holds on n too");
 	vt_key(t, VTERM_KEY_TAB); /* back to the top */
 	key(t, VTERM_KEY_DOWN, 4);
 	vt_key(t, VTERM_KEY_LEFT);
@@ -177,7 +177,7 @@ static bool scenario_first_run(struct vt *t)
 	vt_key(t, VTERM_KEY_ENTER);
 
 	/* Endstop warning. */
-	EXPECT("Step 3 of 6");
+	EXPECT("Step 3 of 7");
 	EXPECT("Endstop cables");
 	EXPECT("short this board's 5 V rail");
 	vt_key(t, VTERM_KEY_ENTER); /* Enter alone must not pass */
@@ -188,7 +188,7 @@ static bool scenario_first_run(struct vt *t)
 	vt_char(t, 'n');
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Not confirmed");
-	CHECK(vt_has(t, "Step 3 of 6"), "n + Enter does not pass");
+	CHECK(vt_has(t, "Step 3 of 7"), "n + Enter does not pass");
 	char *st = read_state();
 	CHECK(st && strstr(st, "step=endstop\n") && strstr(st, "jumper.2=vin\n") &&
 		      strstr(st, "motor_v=48\n") && strstr(st, "endstop_ack=no\n"),
@@ -232,12 +232,12 @@ static bool scenario_resume(struct vt *t)
 	EXPECT("Resume where you left off? [Y/n]");
 	EXPECT("Octopus Pro 429, at \"Endstop cables\"");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 3 of 6");
+	EXPECT("Step 3 of 7");
 	EXPECT("Endstop cables");
 	EXPECT("Octopus Pro 429");
 	vt_char(t, 'y');
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 4 of 6");
+	EXPECT("Step 4 of 7");
 	EXPECT("Summary");
 	EXPECT("MOTOR0 BTT TMC5160 Pro v1.1 jumper V_MOT");
 	EXPECT("MOTOR2 BTT TMC2209 v1.3 jumper VIN");
@@ -245,29 +245,29 @@ static bool scenario_resume(struct vt *t)
 	EXPECT("checked: yes");
 	/* Back through every screen to the start, then forward again. */
 	vt_key(t, VTERM_KEY_ESCAPE);
-	EXPECT("Step 3 of 6");
+	EXPECT("Step 3 of 7");
 	vt_key(t, VTERM_KEY_ESCAPE);
-	EXPECT("Step 2 of 6");
+	EXPECT("Step 2 of 7");
 	EXPECT("< 48 V >");
 	vt_key(t, VTERM_KEY_ESCAPE);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	EXPECT("> Octopus Pro 429");
 	vt_key(t, VTERM_KEY_ESCAPE);
 	EXPECT("Enter start");
 	vt_key(t, VTERM_KEY_ESCAPE);
 	EXPECT("This is the first screen");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 2 of 6");
+	EXPECT("Step 2 of 7");
 	EXPECT("MOTOR0 BTT TMC5160 Pro v1.1 V_MOT"); /* same board: choices kept */
 	vt_char(t, 'n');
-	EXPECT("Step 3 of 6");
+	EXPECT("Step 3 of 7");
 	vt_key(t, VTERM_KEY_ENTER);
 	vt_settle(t, 30);
-	CHECK(vt_has(t, "Step 4 of 6"), "ack kept after going back");
+	CHECK(vt_has(t, "Step 4 of 7"), "ack kept after going back");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 5 of 6");
+	EXPECT("Step 5 of 7");
 	EXPECT("Build firmware");
 	EXPECT("Cannot build yet: no Klipper tree at");
 
@@ -277,10 +277,10 @@ static bool scenario_resume(struct vt *t)
 	EXPECT("need 80x24, have 60x20");
 	golden(t, "too-small");
 	vt_resize(t, 30, 100);
-	EXPECT("Step 5 of 6");
+	EXPECT("Step 5 of 7");
 	CHECK(vt_wait_gone(t, "Terminal too small", WAIT_MS), "recovers");
 	vt_resize(t, 24, 80);
-	EXPECT("Step 5 of 6");
+	EXPECT("Step 5 of 7");
 	/* No Klipper tree here: Next stays locked. */
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Next is locked until the firmware is built");
@@ -298,21 +298,21 @@ static bool scenario_skips(struct vt *t)
 	CHECK(start(t, "--reset", NULL), "spawn");
 	EXPECT("Enter start");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	vt_type(t, "v1.1");
 	EXPECT("> Octopus V1.1 F446");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 2 of 4");
+	EXPECT("Step 2 of 5");
 	EXPECT("Endstop cables");
 	EXPECT("short this board's 3.3 V rail");
 	vt_key(t, VTERM_KEY_ESCAPE);
-	EXPECT("Step 1 of 4");
+	EXPECT("Step 1 of 5");
 	vt_key(t, VTERM_KEY_ESCAPE); /* clear the filter */
 	CHECK(vt_key_cap(t, term, "kend"), "End in terminfo");
 	EXPECT("> EBB36 v1.2");
 	EXPECT("BIGTREETECH toolboards");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 2 of 3");
+	EXPECT("Step 2 of 4");
 	EXPECT("Summary");
 	/* Resizing on the board list relays it out. */
 	vt_key(t, VTERM_KEY_ESCAPE);
@@ -336,7 +336,7 @@ static bool scenario_smoke(struct vt *t)
 	CHECK(start(t, "--reset", env), "spawn");
 	EXPECT("Enter start");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6 - Controller board");
+	EXPECT("Step 1 of 7 - Controller board");
 	EXPECT("Boards (type to filter)");
 	VTermScreenCell cell;
 	CHECK(vt_cell(t, 0, 1, &cell) && cell.attrs.reverse, "monochrome header is reverse video");

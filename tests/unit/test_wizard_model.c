@@ -162,22 +162,23 @@ static void test_next_step(void **state)
 	char run[200];
 	/* No board yet: every step may come. */
 	walk(NULL, run, sizeof(run));
-	assert_string_equal(run, "welcome board jumpers endstop summary firmware sdcard ");
-	/* Jumpers, 5 V endstop rail, flashed from a card. */
+	assert_string_equal(run, "welcome board jumpers endstop summary firmware flash sdcard ");
+	/* Jumpers, 5 V endstop rail, flashed from a card: the routes (remote SD,
+	 * DFU besides the card) come before the card step. */
 	walk(board(cat, "btt-octopus-pro-429"), run, sizeof(run));
-	assert_string_equal(run, "welcome board jumpers endstop summary firmware sdcard ");
-	/* No jumpers, no endstop rail, card. */
+	assert_string_equal(run, "welcome board jumpers endstop summary firmware flash sdcard ");
+	/* No jumpers, no endstop rail, card (and remote SD). */
 	walk(board(cat, "btt-skr-14-turbo"), run, sizeof(run));
-	assert_string_equal(run, "welcome board summary firmware sdcard ");
-	/* No jumpers, 3.3 V rail, flashed over USB: no card step. */
+	assert_string_equal(run, "welcome board summary firmware flash sdcard ");
+	/* No jumpers, 3.3 V rail, flashed over USB: the routes end it, no card step. */
 	walk(board(cat, "btt-octopus-11"), run, sizeof(run));
-	assert_string_equal(run, "welcome board endstop summary firmware ");
+	assert_string_equal(run, "welcome board endstop summary firmware flash ");
 	/* Jumpers, 5 V rail, USB. */
 	walk(board(cat, "btt-manta-m8p-20"), run, sizeof(run));
-	assert_string_equal(run, "welcome board jumpers endstop summary firmware ");
+	assert_string_equal(run, "welcome board jumpers endstop summary firmware flash ");
 	/* A toolboard: nothing between the board and the summary. */
 	walk(board(cat, "btt-ebb36-12"), run, sizeof(run));
-	assert_string_equal(run, "welcome board summary firmware ");
+	assert_string_equal(run, "welcome board summary firmware flash ");
 }
 
 static void test_prev_and_landing(void **state)
@@ -192,7 +193,10 @@ static void test_prev_and_landing(void **state)
 	assert_int_equal(rs_model_landing_step(skr, RS_STEP_FIRMWARE), RS_STEP_FIRMWARE);
 	const struct rs_board *usb = board(cat, "btt-octopus-11");
 	assert_int_equal(rs_model_landing_step(usb, RS_STEP_SDCARD), RS_STEP_COUNT);
-	assert_int_equal(rs_model_next_step(usb, RS_STEP_FIRMWARE), RS_STEP_COUNT);
+	assert_int_equal(rs_model_next_step(usb, RS_STEP_FIRMWARE), RS_STEP_FLASH);
+	assert_int_equal(rs_model_next_step(usb, RS_STEP_FLASH), RS_STEP_COUNT);
+	const struct rs_board *card = board(cat, "btt-octopus-pro-429");
+	assert_int_equal(rs_model_next_step(card, RS_STEP_FLASH), RS_STEP_SDCARD);
 	assert_int_equal(rs_model_next_step(usb, RS_STEP_COUNT), RS_STEP_COUNT);
 	assert_false(rs_model_step_applies(usb, RS_STEP_COUNT));
 }

@@ -123,6 +123,9 @@ static bool set_up(struct vt *t, const char *klipper, const char *version)
 	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Enter next");
 	vt_key(t, VTERM_KEY_ENTER);
+	/* The routes, the card first and possible: Enter takes it. */
+	EXPECT("> 1. SD card from the Pi's reader: possible now");
+	vt_key(t, VTERM_KEY_ENTER);
 	EXPECT("Write SD card");
 	char want[128];
 	snprintf(want, sizeof(want), "for stm32f429xx, Klipper %s", version);

@@ -32,6 +32,11 @@ static void plans(void **state)
 		/* Klipper moved, the new build already ran: the card is next */
 		{ { "sdcard", "b", "Board", false, V730, V731, RS_FWCUR_CURRENT, "" },
 		  RS_STEP_SDCARD, "the firmware for it is already built" },
+		/* left on the route step, Klipper moved: the build first there too */
+		{ { "flash", "b", "Board", false, V730, V731, RS_FWCUR_OLD_KLIPPER, OLD },
+		  RS_STEP_FIRMWARE, "Klipper changed since the last run: the firmware was " OLD },
+		{ { "flash", "b", "Board", false, V730, V730, RS_FWCUR_CURRENT, "" },
+		  RS_STEP_FLASH, NULL },
 		/* the firmware was deleted */
 		{ { "sdcard", "b", "Board", false, V730, V730, RS_FWCUR_NO_FIRMWARE, "gone" },
 		  RS_STEP_FIRMWARE, "Something changed since the last run: the firmware was gone" },
@@ -68,6 +73,7 @@ static void plans(void **state)
 				 t[i].says ? t[i].says : "");
 	}
 	assert_int_equal(rs_step_from_id("sdcard"), RS_STEP_SDCARD);
+	assert_int_equal(rs_step_from_id("flash"), RS_STEP_FLASH);
 	assert_int_equal(rs_step_from_id("x"), RS_STEP_COUNT);
 }
 

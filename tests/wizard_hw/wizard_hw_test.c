@@ -91,6 +91,46 @@ static bool start(struct vt *t)
 	return vt_spawn(t, 24, 80, argv, env);
 }
 
+/* Run on the route step before it is left (the hotplug scenario). */
+static bool (*at_routes)(struct vt *t);
+
+/* The route step: the 429 is a card board with two routes that spare the
+ * card in the reader, each with what it needs; the cursor is on the best
+ * route possible now. */
+static bool flash_routes(struct vt *t, bool card_there)
+{
+	EXPECT("Step 6 of 7");
+	EXPECT("Flash firmware");
+	EXPECT("Ways to put the new firmware on the Octopus Pro 429, best first:");
+	if (card_there)
+		EXPECT("> 1. SD card from the Pi's reader: possible now");
+	else
+		EXPECT("1. SD card from the Pi's reader: not now");
+	EXPECT("Needs a card in a USB card reader on the Pi; then the card in the board");
+	EXPECT("2. remote SD update (flash-sdcard.sh): ");
+	EXPECT("Needs the board on USB running Klipper and a FAT32 card (32 GB or smaller)");
+	EXPECT("in the board's own SD slot; Klipper is stopped meanwhile; then a power");
+	EXPECT("3. DFU (STM32 bootloader): waits for the board");
+	EXPECT("Needs the board in DFU mode (BOOT0 jumper, then reset)");
+	EXPECT("Now: no board in DFU mode (0483:df11) now: follow the board's DFU steps.");
+	CHECK(!vt_has(t, "USB (Klipper's make flash)"), "no USB route for a card board");
+	show(t, "routes");
+	/* Enter on another route says how it runs and stays here. */
+	vt_key(t, VTERM_KEY_DOWN);
+	EXPECT("> 2. remote SD update");
+	vt_key(t, VTERM_KEY_DOWN);
+	EXPECT("> 3. DFU (STM32 bootloader)");
+	vt_key(t, VTERM_KEY_ENTER);
+	EXPECT("To run it, quit and run:");
+	EXPECT("sudo ratos-setup flash " B429 " --route dfu");
+	EXPECT("Step 6 of 7");
+	vt_key(t, VTERM_KEY_UP);
+	EXPECT("> 2. remote SD update");
+	vt_key(t, VTERM_KEY_UP);
+	EXPECT("> 1. SD card from the Pi's reader");
+	return !at_routes || at_routes(t);
+}
+
 /* Welcome to the SD screen, through every step the 429 has. */
 static bool walk_to_sd(struct vt *t, bool card_there)
 {
@@ -102,24 +142,26 @@ static bool walk_to_sd(struct vt *t, bool card_there)
 	else
 		EXPECT("SD card none in a card reader");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 1 of 6");
+	EXPECT("Step 1 of 7");
 	EXPECT("> Octopus Pro 429 [connected]");
 	EXPECT("Connected /dev/ttyACM0 (klipper)");
 	CHECK(!vt_has(t, "Octopus Pro 446 [connected"), "only the 429 is marked");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 2 of 6");
+	EXPECT("Step 2 of 7");
 	EXPECT("Driver power jumpers");
 	vt_key(t, VTERM_KEY_TAB);
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 3 of 6");
+	EXPECT("Step 3 of 7");
 	vt_char(t, 'y');
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 4 of 6");
+	EXPECT("Step 4 of 7");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 5 of 6");
+	EXPECT("Step 5 of 7");
 	EXPECT("Firmware up to date");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("Step 6 of 6");
+	CHECK(flash_routes(t, card_there), "the routes");
+	vt_key(t, VTERM_KEY_ENTER); /* on the card route: the card step */
+	EXPECT("Step 7 of 7");
 	EXPECT("Write SD card");
 	EXPECT("Firmware firmware-" B429 ".bin (44528 bytes)");
 	EXPECT("in ~/printer_data/config/firmware_binaries");
@@ -191,7 +233,7 @@ static bool scenario_walk(struct vt *t)
 	EXPECT("Write firmware?");
 	vt_key(t, VTERM_KEY_ESCAPE);
 	GONE("Write firmware?");
-	EXPECT("Step 6 of 6");
+	EXPECT("Step 7 of 7");
 	CHECK(!card_has("firmware.bin"), "Esc wrote nothing");
 
 	CHECK(write_and_check(t), "write");
@@ -432,10 +474,23 @@ static void media(bool in)
 	umockdev_testbed_uevent(tb, SDF, "change");
 }
 
+/* The route list follows the hardware: the card route becomes possible
+ * when a reader with a card comes, and not when it goes. */
+static bool routes_follow_reader(struct vt *t)
+{
+	CHECK(add("reader-sdf") && put_card_in_node(), "plug in the reader");
+	EXPECT("> 1. SD card from the Pi's reader: possible now");
+	unplug_reader();
+	EXPECT("> 1. SD card from the Pi's reader: not now");
+	EXPECT("Now: no writable card in a reader on the Pi.");
+	return true;
+}
+
 static bool scenario_hotplug(struct vt *t)
 {
 	CHECK(make_card(), "card image");
 	CHECK(start(t), "spawn");
+	at_routes = routes_follow_reader;
 	CHECK(walk_to_sd(t, false), "walk");
 	EXPECT("(no card yet)");
 	show(t, "waiting");
