@@ -140,7 +140,11 @@ static bool scenario_test_boards(struct vt *t, const char *boards_dir)
 	CHECK(quiet_zone_ok(t, ascii), "quiet zone and colours");
 	vt_key(t, VTERM_KEY_ESCAPE);
 	CHECK(vt_wait_gone(t, "QR code:", WAIT_MS), "Esc closes the code");
-	CHECK(vt_has(t, "Boards (type to filter)") && vt_has(t, "> Octopus Pro 429"),
+	/* The title row goes first; wait for the rows under the box too (its
+	 * bottom border is the last of them). */
+	CHECK(vt_wait_gone(t, "Esc close", WAIT_MS), "the whole box is gone");
+	CHECK(vt_wait(t, "Boards (type to filter)", WAIT_MS) &&
+		      vt_wait(t, "> Octopus Pro 429", WAIT_MS),
 	      "still on the board list, same board");
 	CHECK(!strcmp(decode_screen(t), ""), "the code is gone");
 	if (ascii) {
