@@ -15,6 +15,7 @@
 #include "core/xalloc.h"
 #include "platform/discovery.h"
 #include "platform/flash_job.h"
+#include "platform/flash_proof.h"
 #include "platform/fw_status.h"
 #include "platform/klipper_tree.h"
 #include "platform/paths.h"
@@ -240,9 +241,12 @@ static int run(const struct flash_opts *o, const struct rs_board *b,
 	struct rs_job *job = rs_job_new(t, ctx, &jo);
 	static volatile sig_atomic_t cancel;
 	cancel = 0;
+	/* Where klippy.log ends before Klipper is stopped: its next start there
+	 * says which version the flashed board reports. */
+	struct rs_flash_proof proof;
+	rs_flash_proof_begin(&proof, NULL);
 	rs_proc_catch_signals(&cancel);
 	enum rs_job_state st = rs_job_run(job, &cancel);
-	rs_proc_restore_signals();
 	const struct rs_job_result *res = rs_job_result(job);
 	if (o->json) {
 		rs_flash_report_json(b, l, &ctx->service, r, &plan, res);
@@ -260,6 +264,10 @@ static int run(const struct flash_opts *o, const struct rs_board *b,
 				? "Klipper could not be started again: sudo systemctl start klipper"
 				: "Klipper was started again.");
 	}
+	if (st == RS_JOB_SUCCEEDED)
+		rs_flash_proof_run(&proof, ctx, res, &cancel, o->json ? stderr : stdout);
+	rs_flash_proof_free(&proof);
+	rs_proc_restore_signals();
 	rs_job_free(job);
 	rs_strv_free(&plan);
 	return st == RS_JOB_SUCCEEDED ? RS_EXIT_OK : RS_EXIT_FAIL;

@@ -258,3 +258,15 @@ const struct rs_route_option *rs_route_list_find(const struct rs_route_list *l, 
 			return &l->items[i];
 	return NULL;
 }
+
+const char *rs_route_root_reason(const struct rs_board *b, enum rs_route r,
+				 enum rs_service_state klipper, bool root)
+{
+	if (root || r == RS_ROUTE_SDCARD)
+		return NULL;
+	if (klipper == RS_SERVICE_RUNNING && (r == RS_ROUTE_USB || r == RS_ROUTE_REMOTE_SD))
+		return "stopping the Klipper service needs root";
+	if ((r == RS_ROUTE_USB || r == RS_ROUTE_DFU) && !rs_route_mcu_is_avr(b->mcu))
+		return "Klipper's make flash runs dfu-util with sudo, which asks for a password";
+	return NULL;
+}

@@ -87,6 +87,14 @@ const struct rs_hw_board *rs_route_find_board(const struct rs_board *b, const st
 /* The board sits in the STM32 ROM bootloader now. */
 bool rs_route_dfu_present(const struct rs_hw_list *hw);
 
+/* Why running route r as a user who is not root cannot work, or NULL when
+ * it can (root: always NULL). Stopping a running Klipper service is root's
+ * work (usb, remote-sd); Klipper's make flash on an ARM board runs
+ * `sudo dfu-util` itself, a password question that only a terminal of its
+ * own can answer (usb, dfu; AVR boards use avrdude without sudo). */
+const char *rs_route_root_reason(const struct rs_board *b, enum rs_route r,
+				 enum rs_service_state klipper, bool root);
+
 /* usb, remote-sd, dfu, sdcard; and back (false for an unknown name). */
 const char *rs_route_name(enum rs_route r);
 bool rs_route_from_name(const char *name, enum rs_route *out);

@@ -201,6 +201,28 @@ hasnt manual "$TMP/out" "no firmware built"
 scenario manual-ack 1 start -- flash btt-octopus-pro-h723 --klipper "$K" --route dfu --yes --flash-manual-board
 has manual-ack "$TMP/out" "Acknowledged with --flash-manual-board"
 has manual-ack "$TMP/out" "no firmware built for btt-octopus-pro-h723 yet"
+# --- proof: Klipper's new start in klippy.log names the version the board runs
+KLOG=$HOME/printer_data/logs/klippy.log
+mkdir -p "${KLOG%/*}"
+printf "Starting Klippy...\nLoaded MCU 'mcu' 100 commands (v0.11.0-1-gold / gcc)\nMCU 'mcu' config: MCU=stm32f446xx\n" >"$KLOG"
+export FAKE_KLIPPY_LOG=$KLOG
+scenario proof-same 0 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --klipper "$K" --yes
+has proof-same "$TMP/out" "the board runs v0.0.1-0-gfake, the same as Klipper's tree."
+hasnt proof-same "$TMP/out" "v0.11.0-1-gold" # the start before the flash is not taken
+export FAKE_KLIPPY_VERSION=v0.12.0-9-gother
+scenario proof-other 0 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --klipper "$K" --yes
+unset FAKE_KLIPPY_VERSION
+has proof-other "$TMP/out" "reports v0.12.0-9-gother, not the tree's v0.0.1-0-gfake"
+unset FAKE_KLIPPY_LOG # Klipper starts, but nothing reaches the log in time
+export RATOS_SETUP_TEST_VERSION_WAIT_MS=1500
+scenario proof-none 0 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --klipper "$K" --yes
+unset RATOS_SETUP_TEST_VERSION_WAIT_MS
+has proof-none "$TMP/out" "Waiting up to 2 s for Klipper's new start"
+has proof-none "$TMP/out" "did not show in ~/printer_data/logs/klippy.log within 2 s"
+has proof-none "$TMP/out" "this is not a failure of the flash"
+has proof-none "$TMP/out" "Flashed btt-octopus-pro-446"
+rm -f "$KLOG"
+
 # The build directory must hold the installed, current image.
 FW446=$HOME/printer_data/config/firmware_binaries/firmware-btt-octopus-pro-446.bin
 printf 'x' >>"$C446/out/klipper.bin"

@@ -164,6 +164,30 @@ static void test_manual_and_avr(void **state)
 	rs_board_free(&b);
 }
 
+/* A user who is not root: a running Klipper cannot be stopped, and an ARM
+ * board's make flash calls sudo; root can do all; AVR needs no sudo. */
+static void test_root_reason(void **state)
+{
+	(void)state;
+	struct rs_board b = load("btt-octopus-pro-446");
+	assert_null(rs_route_root_reason(&b, RS_ROUTE_USB, RS_SERVICE_RUNNING, true));
+	assert_null(rs_route_root_reason(&b, RS_ROUTE_DFU, RS_SERVICE_RUNNING, true));
+	assert_non_null(strstr(rs_route_root_reason(&b, RS_ROUTE_USB, RS_SERVICE_RUNNING, false),
+			       "stopping the Klipper service needs root"));
+	assert_non_null(strstr(rs_route_root_reason(&b, RS_ROUTE_REMOTE_SD, RS_SERVICE_RUNNING,
+						    false), "needs root"));
+	assert_non_null(strstr(rs_route_root_reason(&b, RS_ROUTE_USB, RS_SERVICE_ABSENT, false),
+			       "sudo"));
+	assert_non_null(rs_route_root_reason(&b, RS_ROUTE_DFU, RS_SERVICE_RUNNING, false));
+	assert_null(rs_route_root_reason(&b, RS_ROUTE_REMOTE_SD, RS_SERVICE_STOPPED, false));
+	assert_null(rs_route_root_reason(&b, RS_ROUTE_SDCARD, RS_SERVICE_RUNNING, false));
+	rs_board_free(&b);
+	b = load("prusa-einsy");
+	assert_null(rs_route_root_reason(&b, RS_ROUTE_USB, RS_SERVICE_STOPPED, false));
+	assert_non_null(rs_route_root_reason(&b, RS_ROUTE_USB, RS_SERVICE_RUNNING, false));
+	rs_board_free(&b);
+}
+
 /* Two boards with the board's MCU and chip-id serials: --device decides. */
 static void test_ambiguous_needs_device(void **state)
 {
@@ -259,6 +283,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_ambiguous_needs_device),
 		cmocka_unit_test(test_every_board_has_a_route),
 		cmocka_unit_test(test_names_and_dfu_util),
+		cmocka_unit_test(test_root_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
