@@ -2,15 +2,20 @@
  * each needs and whether it is possible with what is connected now (board
  * on USB running Klipper? in DFU? the Klipper service?). The list is the
  * pure core/flash_route.h, made again whenever the hardware changes. The
- * card route leads on to the SD card step; the others are run by
- * `ratos-setup flash` (the command this screen names). */
+ * card route leads on to the SD card step; the others run here
+ * (screens/flash_run.h) when they can, or are named as the `sudo ratos-setup
+ * flash` command when they need root the wizard does not have. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/flash_route.h"
 #include "core/wizard_model.h"
 #include "platform/klipper_service.h"
+#include "screens/flash_run.h"
+#include "screens/flash_text.h"
+#include "screens/report_key.h"
 #include "screens/wizard.h"
 #include "tui/manager.h"
 #include "tui/text.h"
@@ -26,6 +31,7 @@ struct flash_screen {
 	size_t cursor;
 	char *text;
 	char message[600]; /* what Enter on a route said, or "" */
+	struct rs_frun run; /* a route running here */
 };
 
 #define INDENT "     "
@@ -142,6 +148,7 @@ static void leave(void *st, void *ctx)
 {
 	(void)ctx;
 	struct flash_screen *s = st;
+	rs_frun_free(&s->run); /* a running flash is stopped; Klipper started again */
 	free(s->text);
 	s->text = NULL;
 	s->made = false;
@@ -152,6 +159,7 @@ static void layout(void *st, void *ctx, int rows, int cols)
 	struct flash_screen *s = st;
 	s->rows = rows;
 	s->cols = cols;
+	rs_frun_layout(&s->run, rows, cols);
 	const struct rs_board *b = rs_wizard_board(ctx);
 	if (b && s->made)
 		build_text(s, b); /* the hanging indent wraps at the new width */
@@ -161,14 +169,27 @@ static void draw(const void *st, const void *ctx, WINDOW *w)
 {
 	(void)ctx;
 	const struct flash_screen *s = st;
-	if (s->text)
+	/* The confirmation is asked over the routes. */
+	if (s->text && (!rs_frun_active(&s->run) || s->run.phase == RS_FRUN_CONFIRM))
 		rs_text_draw(w, 1, 2, s->cols - 4, s->rows - 2, s->pager.top, s->text);
+	rs_frun_draw(&s->run, w);
 }
 
 static bool on_event(void *st, void *ctx, const struct rs_event *ev)
 {
 	(void)ev;
-	return refresh_routes(st, ctx, false);
+	struct flash_screen *s = st;
+	bool changed = rs_frun_tick(&s->run);
+	/* While a route runs the list is not shown: it is made again after. */
+	if (rs_frun_active(&s->run))
+		return changed;
+	return refresh_routes(st, ctx, false) || changed;
+}
+
+static unsigned mode(const void *st, const void *ctx)
+{
+	(void)ctx;
+	return rs_frun_mode(&((const struct flash_screen *)st)->run);
 }
 
 static enum rs_key_result key_move(void *st, void *ctx, enum rs_request req, int ch)
@@ -195,37 +216,106 @@ static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, i
 	return rs_pager_key(&s->pager, req, total, s->rows - 2) ? RS_KEY_HANDLED : RS_KEY_IGNORED;
 }
 
-/* Enter: the card route is the next step; the others are the flash
- * command's, named here with the route and device. */
+/* Enter: the card route is the next step; the others run here, or, when
+ * they need root the wizard does not have, the command is named. */
 static enum rs_key_result key_choose(void *st, void *ctx, enum rs_request req, int ch)
 {
 	struct flash_screen *s = st;
-	const struct rs_board *b = rs_wizard_board(ctx);
+	struct rs_wizard *w = ctx;
+	const struct rs_board *b = rs_wizard_board(w);
 	if (!b || s->cursor >= s->routes.count)
 		return RS_KEY_IGNORED;
 	const struct rs_route_option *o = &s->routes.items[s->cursor];
 	if (o->route == RS_ROUTE_SDCARD)
 		return rs_manager_key_next(st, ctx, req, ch);
+	char cmd[400];
+	rs_flash_text_command(b, o->route, o->device, cmd, sizeof(cmd));
+	const char *root = rs_route_root_reason(b, o->route, s->svc.state, geteuid() == 0);
 	if (!o->possible && !o->can_wait)
 		snprintf(s->message, sizeof(s->message), "!! %s is not possible now: %s.",
 			 rs_route_title(o->route), o->why_not);
-	else
+	else if (root)
 		snprintf(s->message, sizeof(s->message),
-			 "To run it, quit and run:\n  sudo ratos-setup flash %s --route %s%s%s\n"
-			 "It shows the plan and asks first; Klipper is started again at the end.",
-			 b->id, rs_route_name(o->route),
-			 o->device && o->route != RS_ROUTE_DFU ? " --device " : "",
-			 o->device && o->route != RS_ROUTE_DFU ? o->device : "");
+			 "!! %s needs root, and the wizard does not run as root: %s. Quit and "
+			 "run:\n  %s\nor run the wizard with sudo (sudo ratos-setup).",
+			 rs_route_title(o->route), root, cmd);
+	else {
+		s->message[0] = '\0';
+		rs_frun_begin(&s->run, b, o, &s->svc, s->routes.manual, w->klipper_dir,
+			      w->klipper_found ? w->klipper.version : NULL);
+		return RS_KEY_HANDLED;
+	}
 	build_text(s, b);
 	s->pager.top = 0; /* the answer is above the routes */
 	return RS_KEY_HANDLED;
 }
 
+/* Every key of the run's modes goes to the run; after it ends, the list is
+ * made again (the board may have changed on USB meanwhile). */
+static enum rs_key_result key_run(void *st, void *ctx, enum rs_request req, int ch)
+{
+	struct flash_screen *s = st;
+	enum rs_key_result r = rs_frun_key(&s->run, req, ch);
+	if (!rs_frun_active(&s->run)) {
+		rs_klipper_service_detect(&s->svc);
+		refresh_routes(s, ctx, true);
+	}
+	return r;
+}
+
+static enum rs_key_result key_report(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)req;
+	(void)ch;
+	struct flash_screen *s = st;
+	struct rs_wizard *w = ctx;
+	rs_wizard_write_report(w);
+	s->run.notice = w->report_msg;
+	return RS_KEY_HANDLED;
+}
+
+#define M_LIST RS_FRUN_MODE_LIST
+#define M_ACK RS_FRUN_MODE_ACK
+#define M_CONFIRM RS_FRUN_MODE_CONFIRM
+#define M_RUNNING RS_FRUN_MODE_RUNNING
+#define M_ASKING RS_FRUN_MODE_ASKING
+#define M_PROVING RS_FRUN_MODE_PROVING
+#define M_OK RS_FRUN_MODE_OK
+#define M_FAILED RS_FRUN_MODE_FAILED
+#define M_DONE (M_OK | M_FAILED)
+#define SCROLL_REQS RS_REQ_UP, RS_REQ_DOWN, RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN, RS_REQ_HOME, RS_REQ_END
+
 static const struct rs_key_binding keys[] = {
-	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "route", false, key_move, 0 },
-	{ { RS_REQ_ACCEPT }, "Enter", "use this route", false, key_choose, 0 },
-	{ { RS_REQ_NEXT }, "n", "next step", false, rs_manager_key_next, 0 },
-	{ { RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "PgUp/PgDn", "scroll", true, key_scroll, 0 },
+	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "route", false, key_move, M_LIST },
+	{ { RS_REQ_ACCEPT }, "Enter", "use this route", false, key_choose, M_LIST },
+	{ { RS_REQ_NEXT }, "n", "next step", false, rs_manager_key_next, M_LIST },
+	{ { RS_REQ_PAGE_UP, RS_REQ_PAGE_DOWN }, "PgUp/PgDn", "scroll", true, key_scroll, M_LIST },
+	/* The board id typed back: every character is text. */
+	{ { RS_REQ_TYPE }, "type", "the board id", false, key_run, M_ACK },
+	{ { RS_REQ_ERASE }, "Backspace", "erase", true, key_run, M_ACK },
+	{ { RS_REQ_ACCEPT }, "Enter", "check the id", false, key_run, M_ACK },
+	{ { RS_REQ_CANCEL }, "Esc", "back", false, key_run, M_ACK },
+	/* The confirmation and the stop question. */
+	{ { RS_REQ_LEFT, RS_REQ_RIGHT, RS_REQ_SWITCH }, "Left/Right", "No / Yes", false, key_run,
+	  M_CONFIRM | M_ASKING },
+	{ { RS_REQ_ACCEPT }, "Enter", "answer", false, key_run, M_CONFIRM | M_ASKING },
+	{ { RS_REQ_YES, RS_REQ_NO }, "y/n", "answer", true, key_run, M_CONFIRM | M_ASKING },
+	{ { RS_REQ_CANCEL }, "Esc", "No", false, key_run, M_CONFIRM | M_ASKING },
+	{ { RS_REQ_QUIT, RS_REQ_HELP }, "q", "answer the question first", true, key_run,
+	  M_CONFIRM | M_ASKING },
+	/* While it runs. */
+	{ { RS_REQ_STOP }, "c", "stop", false, key_run, M_RUNNING },
+	{ { RS_REQ_CANCEL }, "Esc", "stop", true, key_run, M_RUNNING },
+	{ { RS_REQ_QUIT }, "q", "stop and quit", false, key_run, M_RUNNING },
+	{ { SCROLL_REQS }, "Up/Down", "scroll", true, key_run, M_RUNNING },
+	{ { RS_REQ_STOP, RS_REQ_CANCEL }, "c", "skip the wait", false, key_run, M_PROVING },
+	/* The result. */
+	{ { RS_REQ_ACCEPT }, "Enter", "next", false, key_run, M_OK },
+	{ { RS_REQ_ACCEPT, RS_REQ_CANCEL }, "Enter", "back to the routes", false, key_run, M_FAILED },
+	{ { RS_REQ_RETRY }, "r", "try again", false, key_run, M_FAILED },
+	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, M_FAILED },
+	{ { RS_REQ_LOG }, "l", "output", false, key_run, M_DONE },
+	{ { SCROLL_REQS }, "Up/Down", "scroll", true, key_run, M_DONE },
 	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
 
@@ -246,6 +336,7 @@ const struct rs_screen_ops rs_screen_flash = {
 	.state_size = sizeof(struct flash_screen),
 	.keys = keys,
 	.applies = applies,
+	.mode = mode,
 	.enter = enter,
 	.leave = leave,
 	.layout = layout,

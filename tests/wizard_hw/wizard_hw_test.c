@@ -115,14 +115,24 @@ static bool flash_routes(struct vt *t, bool card_there)
 	EXPECT("Now: no board in DFU mode (0483:df11) now: follow the board's DFU steps.");
 	CHECK(!vt_has(t, "USB (Klipper's make flash)"), "no USB route for a card board");
 	show(t, "routes");
-	/* Enter on another route says how it runs and stays here. */
+	/* Enter on another route asks first (or, without root, names the command). */
 	vt_key(t, VTERM_KEY_DOWN);
 	EXPECT("> 2. remote SD update");
 	vt_key(t, VTERM_KEY_DOWN);
 	EXPECT("> 3. DFU (STM32 bootloader)");
 	vt_key(t, VTERM_KEY_ENTER);
-	EXPECT("To run it, quit and run:");
-	EXPECT("sudo ratos-setup flash " B429 " --route dfu");
+	if (geteuid() == 0) {
+		/* It runs here, after a question whose default is No. */
+		EXPECT("Flash the board now?");
+		EXPECT("Put it in DFU mode now:");
+		EXPECT("[ No ] [ Yes, flash ]");
+		vt_key(t, VTERM_KEY_ENTER);
+		GONE("Flash the board now?");
+	} else {
+		/* Klipper's make flash would ask sudo for a password. */
+		EXPECT("needs root");
+		EXPECT("sudo ratos-setup flash " B429 " --route dfu");
+	}
 	EXPECT("Step 6 of 7");
 	vt_key(t, VTERM_KEY_UP);
 	EXPECT("> 2. remote SD update");
