@@ -330,8 +330,11 @@ const struct rs_screen_ops rs_screen_flash = {
 	.help = "Every way the new firmware can get onto this board, best first: what each "
 		"needs and whether it is possible with what is connected now. The list follows "
 		"the hardware as it is plugged in. Enter on the SD card route goes on to writing "
-		"the card; the other routes are run by `ratos-setup flash`, which stops Klipper "
-		"first and starts it again at the end, also after a failure.",
+		"the card; on another route it asks first (default No; boards flashed by hand "
+		"only want their id typed) and runs it here with its output: Klipper is stopped "
+		"meanwhile and started again at the end, also after a failure or a stop (c asks "
+		"first). Then it reads the version the board reports from klippy.log. Without "
+		"root it names the sudo ratos-setup flash command instead.",
 	.is_step = true,
 	.state_size = sizeof(struct flash_screen),
 	.keys = keys,
