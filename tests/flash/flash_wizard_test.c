@@ -240,6 +240,8 @@ static bool scenario_fail(struct vt *t)
 	CHECK(record_is(flash_line), "stop -> make flash -> start after the failure");
 	vt_char(t, 'p');
 	EXPECT("Report for help written:");
+	CHECK(sh("ls '%s'/ratos-setup-report-*.tar.gz >/dev/null 2>&1", tmp) == 0,
+	      "the report is in the current directory");
 	/* l shows the output, and back. */
 	vt_char(t, 'l');
 	EXPECT("Error: failed to flash " ID446 " (fake failure)");
@@ -380,6 +382,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* The report key writes into the current directory: the test's own. */
+	if (chdir(tmp) != 0)
+		return 1;
 	struct vt t = { 0 };
 	bool ok = false;
 	bool root = geteuid() == 0;
