@@ -1,0 +1,119 @@
+#include "app/flash_after_update.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/after_update_conf.h"
+#include "core/autoflash.h"
+#include "core/print_check.h"
+#include "platform/klippy_socket.h"
+#include "platform/log.h"
+#include "platform/root_conf.h"
+
+/* One line for the journal (stdout of the unit) and the same in the log. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char line[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printf("after-update: %s\n", line);
+	fflush(stdout);
+	rs_log("after-update: %s", line);
+}
+
+bool rs_after_update_enabled(const struct flash_all_opts *o, int *rc)
+{
+	const char *path = o->settings ? o->settings : RS_AFTER_UPDATE_CONF;
+	size_t len;
+	bool missing;
+	char *why;
+	char *text = rs_root_conf_read(path, RS_AFTER_UPDATE_CONF_MAX_BYTES, &len, &missing, &why);
+	struct rs_after_update_conf conf;
+	rs_after_update_conf_defaults(&conf);
+	*rc = 0;
+	if (!text && missing) {
+		say("no settings file %s: flashing after updates is off", path);
+		free(why);
+		return false;
+	}
+	if (!text) {
+		fprintf(stderr, "ratos-setup flash: %s\n", why);
+		rs_log("after-update: %s", why);
+		free(why);
+		*rc = 1;
+		return false;
+	}
+	struct rs_errors errs = { 0 };
+	bool ok = rs_after_update_conf_parse(text, len, path, &conf, &errs);
+	for (size_t i = 0; i < errs.count; i++) {
+		char buf[700];
+		fprintf(stderr, "%s\n", rs_error_format(&errs.items[i], buf, sizeof(buf)));
+		rs_log("after-update: %s", buf);
+	}
+	rs_errors_clear(&errs);
+	free(text);
+	if (!ok) {
+		fprintf(stderr, "ratos-setup flash: nothing flashed: fix %s (auto_flash_usb = yes "
+				"or no)\n",
+			path);
+		*rc = 1;
+		return false;
+	}
+	if (!conf.auto_flash_usb) {
+		say("auto_flash_usb is off in %s: nothing flashed", path);
+		return false;
+	}
+	say("auto_flash_usb is on (%s): USB boards running Klipper are flashed", path);
+	return true;
+}
+
+void rs_after_update_limit(struct flash_all *fa)
+{
+	for (size_t i = 0; i < fa->plan.count; i++) {
+		struct flash_all_mcu *m = &fa->mcus[i];
+		char why[sizeof(m->left_alone)];
+		if (rs_autoflash_pick(m->it, why, sizeof(why)) != RS_AUTOFLASH_LEFT_ALONE)
+			continue;
+		snprintf(m->left_alone, sizeof(m->left_alone), "%s", why);
+		m->build = false;
+		m->table = NULL;
+		say("%s (%s) left alone: %s", m->it->name,
+		    m->it->board ? m->it->board->id : rs_mcu_route_name(m->it), why);
+	}
+}
+
+void rs_after_update_results(struct flash_all *fa, char (*results)[512])
+{
+	for (size_t i = 0; i < fa->plan.count; i++) {
+		struct flash_all_mcu *m = &fa->mcus[i];
+		if (!m->left_alone[0])
+			continue;
+		snprintf(results[i], 512, "left alone: %s", m->left_alone);
+		m->failed = true;
+	}
+}
+
+bool rs_after_update_may_flash(const struct flash_all *fa, int *rc)
+{
+	char *def = fa->o.klippy_socket ? NULL : rs_klippy_default_socket();
+	const char *path = fa->o.klippy_socket ? fa->o.klippy_socket : def;
+	struct rs_print_check pc;
+	rs_klippy_ask_print(path, RS_KLIPPY_TIMEOUT_MS, &pc);
+	if (!pc.answered)
+		rs_print_check_unanswered(&pc, fa->svc.state);
+	free(def);
+	*rc = pc.verdict == RS_PRINT_RUNNING ? 0 : 1;
+	if (pc.verdict == RS_PRINT_NONE) {
+		say("%s: flashing", pc.why);
+		return true;
+	}
+	say("%s: nothing flashed, Klipper left as it is; flash later with sudo ratos-setup "
+	    "flash --all",
+	    pc.why);
+	return false;
+}
