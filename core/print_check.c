@@ -60,7 +60,8 @@ static char *get_string(struct rs_json_span v, const char *name)
 long rs_klippy_message_id(const char *msg, size_t len)
 {
 	struct rs_json_span doc = { msg, len }, id;
-	if (!get_once(doc, "id", &id))
+	/* Ours are numbers: a string "1" is someone else's id. */
+	if (!get_once(doc, "id", &id) || !id.len || id.p[0] < '0' || id.p[0] > '9')
 		return -1;
 	char *t = rs_json_scan_scalar(id);
 	long v = -1;
