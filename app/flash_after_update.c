@@ -8,8 +8,11 @@
 #include "core/after_update_conf.h"
 #include "core/autoflash.h"
 #include "core/print_check.h"
+#include "core/text_safe.h"
+#include "platform/identity.h"
 #include "platform/klippy_socket.h"
 #include "platform/log.h"
+#include "platform/proc.h"
 #include "platform/root_conf.h"
 
 /* One line for the journal (stdout of the unit) and the same in the log. */
@@ -98,8 +101,48 @@ void rs_after_update_results(struct flash_all *fa, char (*results)[512])
 	}
 }
 
+/* Klipper's make flash runs as the user and calls `sudo dfu-util` itself
+ * (flash_usb.py), after it has already sent the board to its bootloader:
+ * with nobody there to type a password that sudo fails and leaves the board
+ * in the bootloader. So, acting for a user, make sure first that the user's
+ * sudo needs no password (AVR boards flash with avrdude, without sudo). */
+static bool sudo_ready(const struct flash_all *fa, char *why, size_t len)
+{
+	bool wanted = false;
+	for (size_t i = 0; i < fa->plan.count; i++)
+		wanted |= fa->mcus[i].table && fa->mcus[i].it->board &&
+			  !rs_route_mcu_is_avr(fa->mcus[i].it->board->mcu);
+	if (!wanted || !rs_identity_is_sudo())
+		return true;
+	char *argv[] = { "sudo", "-n", "true", NULL };
+	struct rs_proc_output out;
+	rs_proc_capture(argv, NULL, 4096, 4096, &out);
+	bool ok = out.status == 0;
+	if (!ok) {
+		char said[200] = "";
+		if (out.err) {
+			out.err[strcspn(out.err, "\n")] = '\0';
+			rs_text_safe_copy(said, sizeof(said), out.err, strlen(out.err));
+		}
+		snprintf(why, len,
+			 "Klipper's make flash calls sudo as %s, and `sudo -n true` %s%s%s%s: "
+			 "flashing unattended needs sudo without a password for %s",
+			 rs_identity_user_name(), out.exec_errno ? "cannot run: " : "failed",
+			 out.exec_errno ? strerror(out.exec_errno) : "", said[0] ? ": " : "", said,
+			 rs_identity_user_name());
+	}
+	rs_proc_output_free(&out);
+	return ok;
+}
+
 bool rs_after_update_may_flash(const struct flash_all *fa, int *rc)
 {
+	char sudo_why[400];
+	if (!sudo_ready(fa, sudo_why, sizeof(sudo_why))) {
+		*rc = 1;
+		say("%s: nothing flashed, Klipper left as it is", sudo_why);
+		return false;
+	}
 	char *def = fa->o.klippy_socket ? NULL : rs_klippy_default_socket();
 	const char *path = fa->o.klippy_socket ? fa->o.klippy_socket : def;
 	struct rs_print_check pc;

@@ -19,6 +19,7 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed" >&2; 
 T=$(mktemp -d /tmp/rs-autoflash-XXXXXX)
 KPID=
 trap '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM HUP
 . "$SRC/../lib/checks.sh"
 export HOME="$T/home" FAKE_FLASH_LOG="$T/flash.log" FAKE_KLIPPER_MARKER="$T/make.log"
 export XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
@@ -56,7 +57,7 @@ auto() {
 klippy() { # klippy MODE: the fake Klipper socket, answering as in MODE
 	[ -n "$KPID" ] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null
 	rm -f "$SOCK" "$SOCK.ready"
-	python3 "$SRC/fake_klippy.py" "$SOCK" "$1" "$FAKE_FLASH_LOG" &
+	python3 "$SRC/fake_klippy.py" "$SOCK" "$1" "$FAKE_FLASH_LOG" >/dev/null 2>&1 &
 	KPID=$!
 	i=0
 	while [ ! -e "$SOCK.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
