@@ -15,17 +15,20 @@
 #include "platform/proc.h"
 #include "platform/root_conf.h"
 
-/* One line for the journal (stdout of the unit) and the same in the log. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+/* One line for the journal (stdout of the unit; stderr with --json, whose
+ * stdout is the document) and the same in the log. */
+static void say(const struct flash_all_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(const struct flash_all_opts *o, const char *fmt, ...)
 {
 	char line[768];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	printf("after-update: %s\n", line);
-	fflush(stdout);
+	FILE *out = o->json ? stderr : stdout;
+	fprintf(out, "after-update: %s\n", line);
+	fflush(out);
 	rs_log("after-update: %s", line);
 }
 
@@ -40,7 +43,7 @@ bool rs_after_update_enabled(const struct flash_all_opts *o, int *rc)
 	rs_after_update_conf_defaults(&conf);
 	*rc = 0;
 	if (!text && missing) {
-		say("no settings file %s: flashing after updates is off", path);
+		say(o, "no settings file %s: flashing after updates is off", path);
 		free(why);
 		return false;
 	}
@@ -68,10 +71,10 @@ bool rs_after_update_enabled(const struct flash_all_opts *o, int *rc)
 		return false;
 	}
 	if (!conf.auto_flash_usb) {
-		say("auto_flash_usb is off in %s: nothing flashed", path);
+		say(o, "auto_flash_usb is off in %s: nothing flashed", path);
 		return false;
 	}
-	say("auto_flash_usb is on (%s): USB boards running Klipper are flashed", path);
+	say(o, "auto_flash_usb is on (%s): USB boards running Klipper are flashed", path);
 	return true;
 }
 
@@ -85,7 +88,7 @@ void rs_after_update_limit(struct flash_all *fa)
 		snprintf(m->left_alone, sizeof(m->left_alone), "%s", why);
 		m->build = false;
 		m->table = NULL;
-		say("%s (%s) left alone: %s", m->it->name,
+		say(&fa->o, "%s (%s) left alone: %s", m->it->name,
 		    m->it->board ? m->it->board->id : rs_mcu_route_name(m->it), why);
 	}
 }
@@ -140,7 +143,7 @@ bool rs_after_update_may_flash(const struct flash_all *fa, int *rc)
 	char sudo_why[400];
 	if (!sudo_ready(fa, sudo_why, sizeof(sudo_why))) {
 		*rc = 1;
-		say("%s: nothing flashed, Klipper left as it is", sudo_why);
+		say(&fa->o, "%s: nothing flashed, Klipper left as it is", sudo_why);
 		return false;
 	}
 	char *def = fa->o.klippy_socket ? NULL : rs_klippy_default_socket();
@@ -152,10 +155,10 @@ bool rs_after_update_may_flash(const struct flash_all *fa, int *rc)
 	free(def);
 	*rc = pc.verdict == RS_PRINT_RUNNING ? 0 : 1;
 	if (pc.verdict == RS_PRINT_NONE) {
-		say("%s: flashing", pc.why);
+		say(&fa->o, "%s: flashing", pc.why);
 		return true;
 	}
-	say("%s: nothing flashed, Klipper left as it is; flash later with sudo ratos-setup "
+	say(&fa->o, "%s: nothing flashed, Klipper left as it is; flash later with sudo ratos-setup "
 	    "flash --all",
 	    pc.why);
 	return false;

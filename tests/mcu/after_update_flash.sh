@@ -144,6 +144,16 @@ check "standby: info, print_stats, then the flash" [ "$(cat "$FAKE_FLASH_LOG")" 
 klippy objects/query
 $FLASHED" ]
 
+# --- --json: the document alone on stdout, the decisions on stderr ---------------
+klippy not-ready
+run "on, --json" 0 auto --json
+check "--json: stdout is the document, both flashed" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [m["result"].split(" ")[0] for m in d["mcus"]] == ["flashed", "flashed"], d["mcus"]
+' "$T/out"
+has "--json: decisions on stderr" "$T/err" "after-update: Klipper is not ready (error: MCU Protocol error)"
+
 # --- cannot tell: nothing flashed -------------------------------------------------
 no_klippy
 run "no socket, Klipper running" 1 auto
