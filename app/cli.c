@@ -31,6 +31,8 @@ static void usage(FILE *out)
 	      "  --boards-dir DIR   read board files from DIR\n"
 	      "  --log-file FILE    log to FILE instead of ratos-setup.log in\n"
 	      "                     ~/printer_data/logs (or the state directory)\n"
+	      "  --as-user USER     as root without sudo (a system unit): act as USER,\n"
+	      "                     in USER's files, as under sudo\n"
 	      "  --help             show this help\n"
 	      "  --version          show the version\n"
 	      "\nWizard options:\n"
@@ -70,7 +72,7 @@ static void command_usage(const struct rs_command *cmd)
 int rs_cli_main(int argc, char **argv)
 {
 	struct rs_app app = { .argv0 = argv[0], .lock = { .main_fd = -1, .res_fd = -1 } };
-	const char *log_file = NULL;
+	const char *log_file = NULL, *as_user = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -87,6 +89,8 @@ int rs_cli_main(int argc, char **argv)
 			log_file = argv[++i];
 		} else if (strncmp(argv[i], "--log-file=", 11) == 0 && argv[i][11]) {
 			log_file = argv[i] + 11;
+		} else if (strcmp(argv[i], "--as-user") == 0 && i + 1 < argc) {
+			as_user = argv[++i];
 		} else {
 			break; /* wizard options (e.g. --reset) are the wizard's own */
 		}
@@ -94,7 +98,7 @@ int rs_cli_main(int argc, char **argv)
 
 	/* Before anything touches a file: under sudo, act as the user. */
 	char *why = NULL;
-	if (!rs_identity_init(&why)) {
+	if (!(as_user ? rs_identity_init_as(as_user, &why) : rs_identity_init(&why))) {
 		fprintf(stderr, "ratos-setup: %s\n", why);
 		free(why);
 		return RS_EXIT_FAIL;

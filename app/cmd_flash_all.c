@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/flash_after_update.h"
 #include "app/flash_all.h"
 #include "core/json_out.h"
 #include "core/xalloc.h"
@@ -20,12 +21,20 @@ void rs_flash_all_usage(FILE *out)
 	fputs("usage: ratos-setup flash --all [--dry-run] [--yes] [--json] [--klipper DIR]\n"
 	      "                         [--config FILE] [--log FILE] [--firmware-dir DIR]\n"
 	      "                         [--timeout SECONDS]\n"
+	      "       ratos-setup flash --all --after-update [--dry-run] [--settings FILE]\n"
+	      "                         [--klippy-socket PATH] [options above]\n"
 	      "Every MCU the printer uses (printer.cfg's [mcu] sections, and boards connected\n"
 	      "now), each built if needed and flashed by its best route: CAN nodes before\n"
 	      "their USB-to-CAN bridge, the Pi's own MCU last. Boards flashed from a card are\n"
 	      "prepared and their card step named. Klipper is stopped once before and started\n"
 	      "once after, also after a failure or Ctrl-C. --dry-run prints the plan only;\n"
-	      "--timeout is how long to wait for a board to come back (default 300).\n",
+	      "--timeout is how long to wait for a board to come back (default 300).\n"
+	      "--after-update is what the after-update unit runs: nothing unless\n"
+	      "auto_flash_usb = yes in --settings FILE (default:\n"
+	      "  " RS_AFTER_UPDATE_CONF "),\n"
+	      "then only boards on USB running Klipper whose firmware is current, and\n"
+	      "only when Klipper (--klippy-socket PATH, default\n"
+	      "~/printer_data/comms/klippy.sock) says no print is in progress.\n",
 	      out);
 }
 
@@ -39,6 +48,8 @@ static int parse(int argc, char **argv, struct flash_all_opts *o)
 				    : strcmp(a, "--log") == 0	       ? &o->log
 				    : strcmp(a, "--firmware-dir") == 0 ? &o->firmware_dir
 				    : strcmp(a, "--timeout") == 0      ? &timeout
+				    : strcmp(a, "--settings") == 0     ? &o->settings
+				    : strcmp(a, "--klippy-socket") == 0 ? &o->klippy_socket
 								       : NULL;
 		if (slot) {
 			if (i + 1 >= argc) {
@@ -52,6 +63,8 @@ static int parse(int argc, char **argv, struct flash_all_opts *o)
 			o->dry_run = true;
 		} else if (strcmp(a, "--yes") == 0) {
 			o->yes = true;
+		} else if (strcmp(a, "--after-update") == 0) {
+			o->after_update = o->yes = true; /* nobody is there to ask */
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -62,6 +75,11 @@ static int parse(int argc, char **argv, struct flash_all_opts *o)
 			rs_flash_all_usage(stderr);
 			return RS_EXIT_USAGE;
 		}
+	}
+	if ((o->settings || o->klippy_socket) && !o->after_update) {
+		fprintf(stderr, "ratos-setup flash: --settings and --klippy-socket go with "
+				"--after-update\n");
+		return RS_EXIT_USAGE;
 	}
 	if (timeout && ((o->wait_seconds = atoi(timeout)) <= 0 || o->wait_seconds > 3600)) {
 		fprintf(stderr, "ratos-setup flash: --timeout takes 1 to 3600 seconds\n");
@@ -379,6 +397,22 @@ static void print_doctor(struct flash_all *fa)
 	rs_doctor_report_free(&rep);
 }
 
+static void print_results(struct flash_all *fa, const struct rs_strv *lines,
+			  char (*results)[512])
+{
+	if (fa->o.json) {
+		const char *r[RS_MCU_PLAN_MAX];
+		for (size_t i = 0; i < fa->plan.count; i++)
+			r[i] = results[i];
+		json_plan(fa, lines, r);
+		return;
+	}
+	printf("Result:\n");
+	for (size_t i = 0; i < fa->plan.count; i++)
+		printf("  %-14s %s\n", fa->plan.items[i].name, results[i]);
+	print_doctor(fa);
+}
+
 int rs_cmd_flash_all(struct rs_app *app, int argc, char **argv)
 {
 	struct flash_all *fa = rs_xcalloc(1, sizeof(*fa));
@@ -387,11 +421,17 @@ int rs_cmd_flash_all(struct rs_app *app, int argc, char **argv)
 		free(fa);
 		return rc;
 	}
+	if (fa->o.after_update && !rs_after_update_enabled(&fa->o, &rc)) {
+		free(fa);
+		return rc;
+	}
 	if (!rs_app_catalog(app)) {
 		free(fa);
 		return RS_EXIT_FAIL;
 	}
 	rs_flash_all_gather(fa, app);
+	if (fa->o.after_update)
+		rs_after_update_limit(fa);
 	struct rs_strv lines = { 0 };
 	plan_lines(fa, &lines);
 	rc = RS_EXIT_OK;
@@ -407,17 +447,13 @@ int rs_cmd_flash_all(struct rs_app *app, int argc, char **argv)
 			rc = RS_EXIT_FAIL;
 		} else if ((rc = rs_app_lock(app, "flash-all", "flash --all")) == RS_EXIT_OK) {
 			char(*results)[512] = rs_xcalloc(RS_MCU_PLAN_MAX, sizeof(*results));
-			rc = run_all(fa, results);
-			if (fa->o.json) {
-				const char *r[RS_MCU_PLAN_MAX];
-				for (size_t i = 0; i < fa->plan.count; i++)
-					r[i] = results[i];
-				json_plan(fa, &lines, r);
-			} else {
-				printf("Result:\n");
-				for (size_t i = 0; i < fa->plan.count; i++)
-					printf("  %-14s %s\n", fa->plan.items[i].name, results[i]);
-				print_doctor(fa);
+			if (fa->o.after_update)
+				rs_after_update_results(fa, results);
+			/* Asked last, right before Klipper is stopped. */
+			if (!fa->o.after_update || !any_table(fa) ||
+			    rs_after_update_may_flash(fa, &rc)) {
+				rc = run_all(fa, results);
+				print_results(fa, &lines, results);
 			}
 			free(results);
 		}

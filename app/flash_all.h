@@ -19,6 +19,10 @@ struct flash_all_opts {
 	const char *klipper, *config, *log, *firmware_dir;
 	int wait_seconds; /* --timeout: for a board to come back; 0: the routes' default */
 	bool dry_run, yes, json;
+	/* --after-update (app/flash_after_update.h), its settings file and
+	 * Klipper's API socket (NULL: the defaults). */
+	bool after_update;
+	const char *settings, *klippy_socket;
 };
 
 struct flash_all_mcu {
@@ -32,7 +36,8 @@ struct flash_all_mcu {
 	const struct rs_job_table *table; /* NULL: nothing runs for it */
 	void *ctx;
 	bool build;                   /* build before the table */
-	bool failed;                  /* its build failed: not flashed */
+	bool failed;                  /* its build failed, or left alone: not flashed */
+	char left_alone[300];         /* --after-update: why it is not flashed unattended */
 };
 
 struct flash_all {

@@ -91,6 +91,8 @@ static void forget(void)
 	memset(&id, 0, sizeof(id));
 }
 
+static bool adopt(const struct passwd *pw, gid_t gid, char **why);
+
 #define SUDO_HINT                                                                                  \
 	"; run ratos-setup with sudo from your own account, or as root without SUDO_* "            \
 	"variables"
@@ -126,6 +128,13 @@ bool rs_identity_init(char **why)
 	}
 	if (uid == 0)
 		return true; /* sudo from root: root's own files, nothing to switch */
+	return adopt(pw, (gid_t)gid, why);
+}
+
+/* Acts as pw's user from now on, with gid as the primary group (sudo's
+ * SUDO_GID, or the user's own). */
+static bool adopt(const struct passwd *pw, gid_t gid, char **why)
+{
 	if (!pw->pw_dir || pw->pw_dir[0] != '/') {
 		*why = rs_xasprintf("user %s has no absolute home directory in the passwd "
 				    "database",
@@ -134,15 +143,15 @@ bool rs_identity_init(char **why)
 	}
 	id.name = rs_xstrdup(pw->pw_name);
 	id.home = rs_xstrdup(pw->pw_dir);
-	id.uid = (uid_t)uid;
-	id.gid = (gid_t)gid;
+	id.uid = pw->pw_uid;
+	id.gid = gid;
 	id.groups = user_groups(id.name, pw->pw_gid, &id.ngroups);
 	bool member = false;
 	for (int i = 0; i < id.ngroups; i++)
 		member |= id.groups[i] == id.gid;
 	if (!member) {
-		*why =
-		    rs_xasprintf("SUDO_GID=%lu is not a group of user %s" SUDO_HINT, gid, id.name);
+		*why = rs_xasprintf("SUDO_GID=%lu is not a group of user %s" SUDO_HINT,
+				    (unsigned long)gid, id.name);
 		forget();
 		return false;
 	}
@@ -162,6 +171,29 @@ bool rs_identity_init(char **why)
 	atexit(root_for_leak_check);
 #endif
 	return true;
+}
+
+bool rs_identity_init_as(const char *user, char **why)
+{
+	*why = NULL;
+	if (getuid() != 0 || geteuid() != 0) {
+		*why = rs_xasprintf("--as-user is for root (a system unit); run ratos-setup as "
+				    "yourself instead");
+		return false;
+	}
+	if (getenv("SUDO_UID") || getenv("SUDO_GID") || getenv("SUDO_USER")) {
+		*why = rs_xasprintf("--as-user and sudo's SUDO_* variables together: use one");
+		return false;
+	}
+	const struct passwd *pw = user && *user ? getpwnam(user) : NULL;
+	if (!pw) {
+		*why = rs_xasprintf("--as-user %s: no such user in the passwd database",
+				    user ? user : "");
+		return false;
+	}
+	if (pw->pw_uid == 0)
+		return true; /* root's own files: nothing to switch */
+	return adopt(pw, pw->pw_gid, why);
 }
 
 bool rs_identity_is_sudo(void)

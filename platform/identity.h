@@ -35,7 +35,14 @@
  * changed then. Call once, before any file is touched. */
 bool rs_identity_init(char **why);
 
-/* True when running under sudo for a user other than root. */
+/* The same switch for a root process that no sudo started (a system unit
+ * acting for the user it is an instance of): as root, with no SUDO_*
+ * variables, act as user (from the passwd database, with the user's own
+ * primary group and groups). False, with *why, otherwise. Call once,
+ * instead of rs_identity_init. */
+bool rs_identity_init_as(const char *user, char **why);
+
+/* True when running under sudo (or --as-user) for a user other than root. */
 bool rs_identity_is_sudo(void);
 /* The invoking user's name and home (from the passwd database) under
  * sudo; NULL otherwise. */

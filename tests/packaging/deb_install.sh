@@ -43,6 +43,7 @@ contents=$(dpkg-deb -c "$DEB" | awk '{ print $NF }' | sed 's|^\./|/|')
 for f in /usr/bin/ratos-setup /usr/share/man/man1/ratos-setup.1.gz \
 	/usr/share/ratos-setup/boards/drivers.yaml /usr/share/ratos-setup/boards/btt-octopus-pro-429.yaml \
 	/lib/systemd/system/ratos-setup-first-boot.service /etc/profile.d/ratos-setup.sh \
+	/etc/ratos-setup/after-update.conf /usr/lib/systemd/system/ratos-setup-autoflash@.service \
 	/usr/share/doc/ratos-setup/copyright /usr/share/doc/ratos-setup/changelog.gz; do
 	grep -qx "$f" <<<"$contents" || bad "not in the package: $f"
 done
@@ -106,6 +107,11 @@ out=$(run ratos-setup validate 2>&1) || bad "ratos-setup validate of the install
 page=$(run env MANWIDTH=80 man -P cat ratos-setup 2>&1) || bad "man ratos-setup failed: $page"
 grep -q 'EXIT STATUS' <<<"$page" || bad "man ratos-setup: no EXIT STATUS section"
 check "marker directory is sticky and shared" test "$(stat -c %a "$R/var/lib/ratos-setup")" = 1777
+# The after-update settings: root's, off, and the command agrees.
+check "after-update.conf is root's, 644" test "$(stat -c %U:%a "$R/etc/ratos-setup/after-update.conf")" = root:644
+out=$(run ratos-setup flash --all --after-update 2>&1) || bad "flash --all --after-update, off: $out"
+grep -q 'auto_flash_usb is off in /etc/ratos-setup/after-update.conf' <<<"$out" ||
+	bad "flash --all --after-update did not read the shipped settings: $out"
 if [ -x "$R/usr/bin/deb-systemd-helper" ]; then
 	check "the first-boot unit is enabled" test -L \
 		"$R/etc/systemd/system/multi-user.target.wants/ratos-setup-first-boot.service"

@@ -91,15 +91,22 @@ has unit-watch "$BLD/systemd/ratos-setup-rebuild@.path" "PathChanged=/home/%i/kl
 has unit-idle-cpu "$BLD/systemd/ratos-setup-rebuild@.service" "CPUSchedulingPolicy=idle"
 has unit-idle-io "$BLD/systemd/ratos-setup-rebuild@.service" "IOSchedulingClass=idle"
 has unit-cmd "$BLD/systemd/ratos-setup-rebuild@.service" "/ratos-setup build --configured"
+has unit-then-flash "$BLD/systemd/ratos-setup-rebuild@.service" "OnSuccess=ratos-setup-autoflash@%i.service"
+has autoflash-cmd "$BLD/systemd/ratos-setup-autoflash@.service" \
+	"/ratos-setup --as-user %i flash --all --after-update"
+check autoflash-as-root sh -c "! grep -q '^User=' '$BLD/systemd/ratos-setup-autoflash@.service'"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# As an instance for an existing user, with this build's binary.
 	mkdir -p "$T/units"
 	sed "s|^ExecStart=.*ratos-setup |ExecStart=$BIN |" "$BLD/systemd/ratos-setup-rebuild@.service" \
 		>"$T/units/ratos-setup-rebuild@root.service"
 	cp "$BLD/systemd/ratos-setup-rebuild@.path" "$T/units/ratos-setup-rebuild@root.path"
+	sed "s|^ExecStart=.*ratos-setup |ExecStart=$BIN |" "$BLD/systemd/ratos-setup-autoflash@.service" \
+		>"$T/units/ratos-setup-autoflash@root.service"
 	if SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
 		"$T/units/ratos-setup-rebuild@root.path" "$T/units/ratos-setup-rebuild@root.service" \
-		>"$T/verify" 2>&1; then ok; else
+		"$T/units/ratos-setup-autoflash@root.service" \
+		>"$T/verify" 2>&1 && [ ! -s "$T/verify" ]; then ok; else
 		bad "systemd-analyze verify"; cat "$T/verify"; fi
 else
 	echo "systemd-analyze not installed: unit files not verified"
