@@ -12,9 +12,11 @@
 #include "app/flash_all.h"
 #include "app/flash_report.h"
 #include "app/fw_gate.h"
+#include "core/fw_image.h"
 #include "core/xalloc.h"
 #include "platform/discovery.h"
 #include "platform/flash_job.h"
+#include "platform/flash_previous.h"
 #include "platform/flash_proof.h"
 #include "platform/fw_status.h"
 #include "platform/klipper_tree.h"
@@ -25,14 +27,14 @@
 
 struct flash_opts {
 	const char *board, *route, *device, *klipper, *firmware_dir, *timeout;
-	bool dry_run, yes, json, ack_manual;
+	bool dry_run, yes, json, ack_manual, previous;
 };
 
 static void usage(FILE *out)
 {
 	fputs("usage: ratos-setup flash BOARD [--route usb|remote-sd|dfu|sdcard] [--device PATH]\n"
 	      "                         [--klipper DIR] [--firmware-dir DIR] [--timeout SECONDS]\n"
-	      "                         [--dry-run] [--yes] [" ACK_FLAG "] [--json]\n"
+	      "                         [--previous] [--dry-run] [--yes] [" ACK_FLAG "] [--json]\n"
 	      "Puts the board's current build on it: over USB with Klipper's make flash,\n"
 	      "with Klipper's remote SD update (flash-sdcard.sh), or in DFU mode; the card\n"
 	      "route is `ratos-setup sdcard write`. Without --route, the best route possible\n"
@@ -41,7 +43,11 @@ static void usage(FILE *out)
 	      "and the plan and changes nothing. --device names the board's serial device;\n"
 	      "--timeout is how long to wait for the board (DFU, power cycle; default 300).\n"
 	      "Boards marked manual ask for their id typed back; " ACK_FLAG " does\n"
-	      "that without a terminal. --yes skips the final question.\n",
+	      "that without a terminal. --yes skips the final question.\n"
+	      "--previous puts back the firmware the board's last build replaced\n"
+	      "(firmware-BOARD.prev.bin, .hex or .uf2) with what make flash runs; it must be\n"
+	      "for the board's MCU and match the Klipper tree: roll Klipper back to its\n"
+	      "version first.\n",
 	      out);
 	rs_flash_all_usage(out);
 }
@@ -68,6 +74,8 @@ static int parse(int argc, char **argv, struct flash_opts *o)
 			o->yes = true;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (strcmp(a, "--previous") == 0) {
+			o->previous = true;
 		} else if (strcmp(a, ACK_FLAG) == 0) {
 			o->ack_manual = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -140,6 +148,8 @@ static const struct rs_route_option *choose(const struct flash_opts *o,
 /* The firmware must be current (the same rule as the card write). */
 static int gate(const struct flash_opts *o, const struct rs_board *b, const char *fw)
 {
+	if (o->previous) /* the same rule, and the refusal says to roll the tree back */
+		return rs_fw_gate("flash", b, fw, o->klipper, false, true, o->json);
 	if (rs_route_mcu_is_avr(b->mcu))
 		return -1; /* the job compares the AVR build with the tree itself */
 	struct rs_fw_status s;
@@ -154,6 +164,37 @@ static int gate(const struct flash_opts *o, const struct rs_board *b, const char
 		return RS_EXIT_FAIL;
 	}
 	return rs_fw_gate("flash", b, fw, o->klipper, false, false, o->json);
+}
+
+/* --previous: the kept image, and which Klipper it is for. */
+static bool use_previous(const struct flash_opts *o, const struct rs_board *b,
+			 struct rs_flash_ctx *ctx)
+{
+	struct rs_fw_previous prev;
+	if (!rs_fw_previous_find(o->firmware_dir, b->id, rs_fw_image_ext(b->mcu), &prev)) {
+		char *dir = o->firmware_dir ? rs_xstrdup(o->firmware_dir) : rs_path_firmware_dir();
+		char *shown = rs_path_pretty(dir);
+		fprintf(stderr, "ratos-setup flash: no previous firmware for %s in %s: a build keeps "
+				"the image it replaces as firmware-%s.prev.%s, so there is one from "
+				"the second installed build on.\n",
+			b->id, shown, b->id, rs_fw_image_ext(b->mcu));
+		free(dir);
+		free(shown);
+		return false;
+	}
+	rs_flash_ctx_use_previous(ctx, &prev);
+	struct rs_fw_status s;
+	rs_fw_status_read(b, prev.image, NULL, &s);
+	char *shown = rs_path_pretty(prev.image);
+	/* Said before the gate: the host must run the same Klipper. */
+	fprintf(stderr, "Previous firmware: %s, Klipper %s. The host's Klipper must be that "
+			"version too (the tree at %s is %s).\n",
+		shown, s.image_version ? s.image_version : "(version unknown)", ctx->klipper_dir,
+		ctx->tree_version ? ctx->tree_version : "of unknown version");
+	free(shown);
+	rs_fw_status_free(&s);
+	rs_fw_previous_free(&prev);
+	return true;
 }
 
 static bool read_answer(char *buf, size_t len)
@@ -195,7 +236,8 @@ static bool confirm(const struct flash_opts *o, const struct rs_board *b,
 		fprintf(stderr, "ratos-setup flash: pass --yes to flash without a terminal.\n");
 		return false;
 	}
-	fprintf(stderr, "Flash %s over %s now?%s [y/N] ", b->id, rs_route_title(r->route),
+	fprintf(stderr, "Flash %s%s over %s now?%s [y/N] ", o->previous ? "the previous firmware onto " : "",
+		b->id, rs_route_title(r->route),
 		svc->state == RS_SERVICE_RUNNING && r->route != RS_ROUTE_DFU
 			? " Klipper is stopped meanwhile and started again afterwards." : "");
 	char ans[16];
@@ -251,7 +293,8 @@ static int run(const struct flash_opts *o, const struct rs_board *b,
 	if (o->json) {
 		rs_flash_report_json(b, l, &ctx->service, r, &plan, res);
 	} else if (st == RS_JOB_SUCCEEDED) {
-		printf("Flashed %s over %s.%s\n", b->id, rs_route_title(r->route),
+		printf("Flashed %s%s over %s.%s\n", o->previous ? "the previous firmware onto " : "",
+		       b->id, rs_route_title(r->route),
 		       res->finally_failed ? " But Klipper did not start again: start it with "
 					     "sudo systemctl start klipper." : "");
 	} else {
@@ -305,7 +348,8 @@ int rs_cmd_flash(struct rs_app *app, int argc, char **argv)
 		goto out;
 	if (r->route == RS_ROUTE_SDCARD) {
 		printf("%s takes its firmware from a card: put the card in a reader on the Pi and "
-		       "run\n  ratos-setup sdcard write --board %s\n", b->id, b->id);
+		       "run\n  ratos-setup sdcard write --board %s%s\n", b->id, b->id,
+		       o.previous ? " --previous" : "");
 		rc = RS_EXIT_OK;
 		goto out;
 	}
@@ -319,10 +363,12 @@ int rs_cmd_flash(struct rs_app *app, int argc, char **argv)
 		ctx.tree_version = tree.version ? rs_xstrdup(tree.version) : NULL;
 		rs_klipper_tree_free(&tree);
 	}
+	if (o.previous && !use_previous(&o, b, &ctx))
+		goto out;
 	/* The warning of a manual board comes before anything else is said. */
 	if (!o.dry_run && l.manual && !acknowledge_manual(&o, b))
 		goto out;
-	int gate_rc = gate(&o, b, ctx.firmware_path);
+	int gate_rc = gate(&o, b, ctx.previous ? ctx.previous->image : ctx.firmware_path);
 	if (gate_rc >= 0 && !o.dry_run) {
 		rc = gate_rc;
 		goto out;

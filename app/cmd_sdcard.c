@@ -13,6 +13,7 @@
 #include "app/sd_report.h"
 #include "core/text_safe.h"
 #include "core/xalloc.h"
+#include "core/fw_image.h"
 #include "platform/fw_previous.h"
 #include "platform/paths.h"
 #include "platform/sdcard.h"
@@ -125,7 +126,7 @@ static const struct rs_board *board_and_firmware(struct rs_app *app, const struc
 	}
 	if (o->previous) {
 		struct rs_fw_previous prev;
-		if (!rs_fw_previous_find(NULL, b->id, &prev)) {
+		if (!rs_fw_previous_find(NULL, b->id, rs_fw_image_ext(b->mcu), &prev)) {
 			char *dir = rs_path_firmware_dir(), *shown = rs_path_pretty(dir);
 			fprintf(stderr, "ratos-setup sdcard: no previous firmware for %s in %s: a build "
 					"keeps the image it replaces as firmware-%s.prev.bin, so there is "

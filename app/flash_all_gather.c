@@ -49,7 +49,10 @@ static void prepare(struct flash_all *fa, struct flash_all_mcu *m)
 		m->flash.service = fa->svc;
 		m->flash.service.state = RS_SERVICE_STOPPED;
 		m->flash.tree_version = fa->tree_version ? rs_xstrdup(fa->tree_version) : NULL;
-		m->uf2_path = join(m->flash.out_dir, "klipper.uf2");
+		m->uf2_path = rs_xasprintf("%.*s.uf2",
+					   (int)(strlen(m->flash.firmware_path) -
+						 strlen(strrchr(m->flash.firmware_path, '.'))),
+					   m->flash.firmware_path);
 		m->bin_path = join(m->flash.out_dir, "klipper.bin");
 	}
 	m->build = it->needs_build && it->board && !it->blocked;
@@ -61,8 +64,13 @@ static void prepare(struct flash_all *fa, struct flash_all_mcu *m)
 		m->ctx = &m->flash;
 		break;
 	case RS_MCU_ROUTE_RP2040_UF2:
+		/* The installed build's UF2, checked as current before the copy;
+		 * OUT's klipper.uf2 may be another build's. */
 		m->uf2.volume = it->device->boot_volume;
 		m->uf2.uf2 = m->uf2_path;
+		m->uf2.board = it->board;
+		m->uf2.firmware = m->flash.firmware_path;
+		m->uf2.tree_version = fa->tree_version;
 		m->table = &rs_uf2_job;
 		m->ctx = &m->uf2;
 		break;

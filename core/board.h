@@ -53,6 +53,12 @@ struct rs_board {
 	 * the result can be checked with -c). */
 	char *remote_sd_board;
 	bool remote_sd_power_cycle;
+	/* flash.katapult.offset: the board may carry Katapult (formerly
+	 * CanBoot), which fills the flash below this offset; the loader holds
+	 * it equal to the build's application start (its FLASH_START line).
+	 * 0: no Katapult (flashing through it would write firmware built for
+	 * another start, which does not boot). */
+	unsigned katapult_offset;
 
 	unsigned driver_count;
 	struct rs_strv sockets;          /* driver socket names, driver_count of them */

@@ -21,6 +21,7 @@ static const char *const rail_names[] = { "none", "5V", "3.3V", NULL };
 struct board_doc {
 	struct rs_board b;
 	bool has_sdcard;
+	char *katapult_offset; /* flash.katapult.offset as written: 0x4000 */
 };
 
 #define B(field) offsetof(struct board_doc, b.field)
@@ -53,6 +54,12 @@ static const struct rs_field remote_sd_fields[] = {
 	{ 0 },
 };
 
+static const struct rs_field katapult_fields[] = {
+	{ .key = "offset", .type = RS_F_STRING, .offset = offsetof(struct board_doc, katapult_offset),
+	  .required = true },
+	{ 0 },
+};
+
 static const struct rs_field flash_fields[] = {
 	{ .key = "method", .type = RS_F_ENUM, .offset = B(flash_method), .required = true,
 	  .names = method_names },
@@ -60,6 +67,7 @@ static const struct rs_field flash_fields[] = {
 	  .count_offset = offsetof(struct board_doc, has_sdcard) },
 	{ .key = "dfu", .type = RS_F_MAP, .sub = dfu_fields, .count_offset = B(has_dfu) },
 	{ .key = "remote_sd", .type = RS_F_MAP, .sub = remote_sd_fields },
+	{ .key = "katapult", .type = RS_F_MAP, .sub = katapult_fields },
 	STR("notes", flash_notes, false),
 	{ 0 },
 };
@@ -163,6 +171,30 @@ static void check_sd_names(struct rs_field_ctx *ctx, const struct rs_ynode *root
 				"rename is how a flashed card is told from one that was not");
 }
 
+/* flash.katapult.offset: a hex offset, the very start the build gives the
+ * firmware. Katapult flashes the image at its own offset: another start
+ * does not boot, or overwrites Katapult. */
+static void check_katapult(struct rs_field_ctx *ctx, const struct rs_ynode *root,
+			   struct board_doc *doc)
+{
+	const char *v = doc->katapult_offset;
+	if (!v)
+		return;
+	const struct rs_ynode *at = value_node(root, "flash.katapult.offset");
+	size_t digits = strncmp(v, "0x", 2) == 0 ? strspn(v + 2, "0123456789abcdefABCDEF") : 0;
+	if (!digits || digits > 6 || v[2 + digits]) {
+		rs_fields_error(ctx, at, RS_ERR_TYPE, "'offset' must be a hex offset into flash "
+				"like 0x4000, not \"%s\"", v);
+		return;
+	}
+	doc->b.katapult_offset = (unsigned)strtoul(v + 2, NULL, 16);
+	char why[300];
+	if (!doc->b.katapult_offset)
+		rs_fields_error(ctx, at, RS_ERR_RANGE, "'offset' 0x0 leaves no room for Katapult");
+	else if (rs_board_rules_katapult(&doc->b, why, sizeof(why)))
+		rs_fields_error(ctx, at, RS_ERR_VALUE, "%s", why);
+}
+
 static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 			struct board_doc *doc, const char *expected_id)
 {
@@ -198,6 +230,7 @@ static void check_board(struct rs_field_ctx *ctx, const struct rs_ynode *root,
 		rs_fields_error(ctx, value_node(root, "flash.remote_sd"), RS_ERR_MISSING_KEY,
 				"'remote_sd' needs an 'sdcard' block: the board's bootloader "
 				"flashes from its own card");
+	check_katapult(ctx, root, doc);
 	if (b->flash_method == RS_FLASH_DFU && !b->has_dfu)
 		rs_fields_error(ctx, value_node(root, "flash"), RS_ERR_MISSING_KEY,
 				"flash method 'dfu' needs a 'dfu' block");
@@ -251,6 +284,7 @@ bool rs_board_parse(const char *file, const char *buf, size_t len, const char *e
 	if (rs_fields_load(&ctx, root, board_fields, &doc))
 		check_board(&ctx, root, &doc, expected_id);
 	rs_ytree_free(root);
+	free(doc.katapult_offset);
 	if (ctx.failures) {
 		rs_board_free(&doc.b);
 		return false;

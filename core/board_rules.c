@@ -1,6 +1,8 @@
 #include "core/board_rules.h"
 
 #include <stdlib.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -101,6 +103,46 @@ static bool docs_ok(const char *url)
 	return !url || (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
 }
 
+unsigned rs_board_rules_app_offset(const struct rs_strv *klipper)
+{
+	static const char *const prefixes[] = { "CONFIG_STM32_FLASH_START_",
+						"CONFIG_RPXXXX_FLASH_START_",
+						"CONFIG_LPC_FLASH_START_" };
+	for (size_t i = 0; i < klipper->count; i++) {
+		const char *line = klipper->items[i];
+		for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			size_t n = strlen(prefixes[k]);
+			if (strncmp(line, prefixes[k], n) != 0)
+				continue;
+			const char *hex = line + n;
+			size_t digits = strspn(hex, "0123456789ABCDEF");
+			if (digits && digits <= 6 && strcmp(hex + digits, "=y") == 0)
+				return (unsigned)strtoul(hex, NULL, 16);
+		}
+	}
+	return 0;
+}
+
+const char *rs_board_rules_katapult(const struct rs_board *b, char *buf, size_t len)
+{
+	if (!b->katapult_offset)
+		return NULL;
+	unsigned start = rs_board_rules_app_offset(&b->klipper);
+	if (start < RS_KATAPULT_MIN_OFFSET) {
+		snprintf(buf, len, "the build leaves no room for Katapult: the firmware starts at "
+			 "0x%x (its klipper lines need the FLASH_START of the bootloader, e.g. "
+			 "CONFIG_RPXXXX_FLASH_START_4000=y)", start);
+		return buf;
+	}
+	if (start != b->katapult_offset) {
+		snprintf(buf, len, "Katapult's offset 0x%x is not where the build puts the firmware "
+			 "(0x%x, its FLASH_START line): flashed through Katapult it would not boot, "
+			 "or overwrite Katapult", b->katapult_offset, start);
+		return buf;
+	}
+	return NULL;
+}
+
 const char *rs_board_rules_check(const struct rs_board *b, const char *dir)
 {
 	const char *const texts[] = {b->name,		b->manufacturer, b->mcu,
@@ -128,6 +170,9 @@ const char *rs_board_rules_check(const struct rs_board *b, const char *dir)
 		return "drivers.integrated";
 	if (!docs_ok(b->docs_url))
 		return "docs";
+	char why[300];
+	if (rs_board_rules_katapult(b, why, sizeof(why)))
+		return "flash.katapult.offset";
 	return NULL;
 }
 

@@ -8,6 +8,7 @@
 #define RS_CORE_BOARD_RULES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/board.h"
 
@@ -27,6 +28,17 @@ bool rs_board_rules_usb_serial(const char *s);
  * '/', no glob characters, not starting with '-' or '.', at most one dot
  * with a name of 1..8 and an extension of 1..3 characters (8.3). */
 bool rs_board_rules_card_file(const char *s);
+
+/* Where the board's build puts the firmware, as an offset into flash, from
+ * its CONFIG_STM32_FLASH_START_xxxx, CONFIG_RPXXXX_FLASH_START_xxxx or
+ * CONFIG_LPC_FLASH_START_xxxx line; 0 when none says (no bootloader). */
+unsigned rs_board_rules_app_offset(const struct rs_strv *klipper);
+/* The smallest room a Katapult build needs below the firmware (RP2040's
+ * 256-byte boot stage is not a bootloader). */
+#define RS_KATAPULT_MIN_OFFSET 0x1000u
+/* NULL when the board's katapult offset (0: none) fits its build, else why
+ * not (one sentence). */
+const char *rs_board_rules_katapult(const struct rs_board *b, char *buf, size_t len);
 
 /* Every rule above for one board, plus: its source file is dir/<id>.yaml
  * (the loader's "id equals the file name"), every string is valid UTF-8

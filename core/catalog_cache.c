@@ -8,7 +8,7 @@
 #include "core/xalloc.h"
 
 /* Bump when the layout below changes; the struct sizes catch most misses. */
-#define CACHE_MAGIC "ratos-setup catalog 2"
+#define CACHE_MAGIC "ratos-setup catalog 3" /* 3: flash.katapult */
 #define LAYOUT ((uint32_t)(sizeof(struct rs_board) * 1000 + sizeof(struct rs_driver)))
 #define NO_STRING UINT32_MAX
 
@@ -166,6 +166,7 @@ static void io_board(struct codec *c, struct rs_board *b)
 	io_strv(c, &b->dfu_steps);
 	io_str(c, &b->remote_sd_board);
 	io_bool(c, &b->remote_sd_power_cycle);
+	io_uint(c, &b->katapult_offset);
 	io_uint(c, &b->driver_count);
 	io_strv(c, &b->sockets);
 	io_bool(c, &b->power_jumpers);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/board_match.h"
+#include "core/board_rules.h"
 #include "core/xalloc.h"
 
 bool rs_mcu_serial_is_host(const char *serial)
@@ -117,6 +118,26 @@ static void claim(const struct rs_mcu_plan_in *in, const struct rs_hw_board *d, 
 }
 
 /* The route and whether it can run now; note says what to do when not. */
+/* Katapult writes the image at its own offset: only a board whose data
+ * says it carries Katapult (flash.katapult, held by the loader to the
+ * build's start) gets a build that boots there. True when refused. */
+static bool katapult_room(struct rs_mcu_plan_item *it)
+{
+	if (it->board->katapult_offset)
+		return false;
+	unsigned start = rs_board_rules_app_offset(&it->board->klipper);
+	it->blocked = true;
+	snprintf(it->note, sizeof(it->note),
+		 "not flashed through Katapult: %s's build has no room for it (the firmware "
+		 "starts at 0x%x and its board data has no flash.katapult), so Katapult would "
+		 "write an image that does not boot; flash it %s",
+		 it->board->id, start,
+		 it->link == RS_MCU_LINK_CAN ? "over USB (ratos-setup flash BOARD) or as its "
+					       "maker documents"
+					     : "with ratos-setup flash BOARD (USB or DFU)");
+	return true;
+}
+
 static void choose_route(const struct rs_mcu_plan_in *in, struct rs_mcu_plan_item *it)
 {
 	it->blocked = false;
@@ -149,12 +170,15 @@ static void choose_route(const struct rs_mcu_plan_in *in, struct rs_mcu_plan_ite
 	}
 	if (d && d->kind == RS_HW_KATAPULT) {
 		it->route = RS_MCU_ROUTE_KATAPULT_USB;
+		katapult_room(it);
 		return;
 	}
 	/* Klipper running on CAN can only be replaced over CAN by Katapult; a
 	 * bridge has no serial port for make flash either. */
 	if (it->link == RS_MCU_LINK_CAN) {
 		it->route = RS_MCU_ROUTE_KATAPULT_CAN;
+		if (katapult_room(it))
+			return;
 		if (!in->can_up) {
 			it->blocked = true;
 			snprintf(it->note, sizeof(it->note),

@@ -9,6 +9,7 @@
 #include "core/fw_current.h"
 #include "core/fwinfo.h"
 #include "core/xalloc.h"
+#include "platform/flash_previous.h"
 #include "platform/fsutil.h"
 
 #define NO_BUILD 2
@@ -17,6 +18,8 @@
 struct rs_job_verdict rs_flash_check_build(void *vctx, struct rs_job_progress *p)
 {
 	struct rs_flash_ctx *c = vctx;
+	if (c->previous)
+		return rs_flash_previous_check(c, p);
 	const struct rs_board *b = c->board;
 	bool avr = rs_route_mcu_is_avr(b->mcu);
 	char *image = rs_xasprintf("%s%s", c->out_dir, rs_flash_image_name(b));
@@ -65,6 +68,13 @@ const char *rs_flash_describe_build(const void *vctx)
 {
 	const struct rs_flash_ctx *c = vctx;
 	static char line[600];
+	if (c->previous) {
+		const char *why;
+		const char *image = rs_flash_previous_image(c, &why);
+		snprintf(line, sizeof(line), "check that the previous firmware %s is for %s and the "
+			 "Klipper tree's version", image ? image : c->previous->image, c->board->mcu);
+		return line;
+	}
 	snprintf(line, sizeof(line), "check that %s%s is the current build for %s", c->out_dir,
 		 rs_flash_image_name(c->board), c->board->mcu);
 	return line;

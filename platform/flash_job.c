@@ -9,6 +9,7 @@
 #include "core/xalloc.h"
 #include "platform/flash_wait.h"
 #include "platform/flash_check.h"
+#include "platform/flash_previous.h"
 #include "platform/fwbuild.h"
 #include "platform/identity.h"
 #include "platform/paths.h"
@@ -51,6 +52,9 @@ void rs_flash_ctx_free(struct rs_flash_ctx *c)
 	free(c->config_path);
 	free(c->out_dir);
 	free(c->firmware_path);
+	if (c->previous)
+		rs_fw_previous_free(c->previous);
+	free(c->previous);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -146,6 +150,8 @@ static bool usb_argv(void *vctx, struct rs_strv *argv, struct rs_proc_opts *po,
 			       "no USB device of the board to flash");
 		return false;
 	}
+	if (c->previous)
+		return rs_flash_previous_argv(c, c->device, argv, po, fail);
 	make_flash(c, c->device, argv, po);
 	return true;
 }
@@ -153,8 +159,10 @@ static bool usb_argv(void *vctx, struct rs_strv *argv, struct rs_proc_opts *po,
 static bool dfu_argv(void *vctx, struct rs_strv *argv, struct rs_proc_opts *po,
 		     struct rs_status *fail)
 {
-	(void)fail;
-	make_flash(vctx, RS_DFU_DEVICE, argv, po);
+	struct rs_flash_ctx *c = vctx;
+	if (c->previous)
+		return rs_flash_previous_argv(c, RS_DFU_DEVICE, argv, po, fail);
+	make_flash(c, RS_DFU_DEVICE, argv, po);
 	return true;
 }
 
@@ -342,6 +350,11 @@ static void sdcard_sh(struct rs_flash_ctx *c, bool check, struct rs_strv *argv)
 	if (check)
 		rs_strv_push(argv, "-c");
 	rs_strv_push(argv, "-f");
+	if (c->previous) {
+		/* OUT's klipper.dict is the current build's, not this image's. */
+		rs_strv_push(argv, c->previous->image);
+		goto board;
+	}
 	s = rs_xasprintf("%sklipper.bin", c->out_dir);
 	rs_strv_push(argv, s);
 	free(s);
@@ -351,6 +364,7 @@ static void sdcard_sh(struct rs_flash_ctx *c, bool check, struct rs_strv *argv)
 		rs_strv_push(argv, s);
 	}
 	free(s);
+board:
 	rs_strv_push(argv, c->device ? c->device : "(no device)");
 	rs_strv_push(argv, c->board->remote_sd_board ? c->board->remote_sd_board : "?");
 }
@@ -431,6 +445,9 @@ static const char *describe_power_cycle(const void *c)
 #define STOP_STEP                                                                            \
 	{ .name = "stop-klipper", .argv = stop_argv, .on_exit = stop_done, .wanted = service_runs, \
 	  .keep_root = true }
+#define TOOLS_STEP                                                                           \
+	{ .name = "flash-tools", .argv = rs_flash_previous_tools_argv,                        \
+	  .wanted = rs_flash_previous_tools_wanted }
 #define BACK_STEP                                                                            \
 	{ .name = "back-on-usb", .child = wait_back, .on_exit = back_done,                    \
 	  .describe = describe_back }
@@ -443,6 +460,7 @@ static const struct rs_job_step start_steps[] = {
 static const struct rs_job_step usb_steps[] = {
 	BUILD_STEP,
 	STOP_STEP,
+	TOOLS_STEP,
 	{ .name = "flash", .argv = usb_argv, .on_line = remember_line, .on_exit = usb_done },
 	{ .name = "dfu-appeared", .child = wait_dfu_short, .on_exit = dfu_appeared_done,
 	  .wanted = fallback, .describe = describe_wait_dfu },
@@ -470,6 +488,7 @@ static const struct rs_job_step dfu_steps[] = {
 	  .on_exit = dfu_util_done, .quiet = true },
 	{ .name = "wait-dfu", .child = wait_dfu_long, .on_exit = wait_dfu_done,
 	  .describe = describe_wait_dfu },
+	TOOLS_STEP,
 	{ .name = "flash-dfu", .argv = dfu_argv, .on_line = remember_line,
 	  .on_exit = dfu_flash_done },
 	BACK_STEP,

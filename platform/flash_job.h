@@ -24,6 +24,8 @@
 #include "platform/job.h"
 #include "platform/klipper_service.h"
 
+struct rs_fw_previous;
+
 struct rs_flash_ctx {
 	const struct rs_board *board;
 	enum rs_route route;
@@ -33,6 +35,9 @@ struct rs_flash_ctx {
 	char *config_path;    /* KCONFIG_CONFIG of the board's build */
 	char *out_dir;        /* OUT of the board's build, ending in '/' */
 	char *firmware_path;  /* the installed firmware-<id>.bin */
+	/* --previous: the kept previous firmware is written instead of OUT's
+	 * build, with what make flash runs (platform/flash_previous.h). */
+	struct rs_fw_previous *previous;
 	struct rs_klipper_service service;
 	bool nosudo;          /* NOSUDO=1 for make flash: we are root already */
 	int wait_seconds;     /* for the board to appear (DFU, power cycle, back) */

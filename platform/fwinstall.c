@@ -60,7 +60,7 @@ static struct rs_job_verdict put_files(struct rs_fwb_ctx *c, struct file *files,
 	}
 	/* The image being replaced becomes the previous one before it goes
 	 * (platform/fw_previous.h): one of the two is always there. */
-	if (!rs_fw_previous_keep(c->fwdir, c->board_id, c->res.sha256)) {
+	if (!rs_fw_previous_keep(c->fwdir, c->board_id, rs_fw_image_ext(c->mcu), c->res.sha256)) {
 		e = errno;
 		goto out;
 	}

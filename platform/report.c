@@ -19,6 +19,7 @@
 #include "platform/doctor.h"
 #include "platform/doctor_files.h"
 #include "platform/fsutil.h"
+#include "core/fw_image.h"
 #include "platform/fw_previous.h"
 #include "platform/klipper_tree.h"
 #include "platform/log.h"
@@ -149,11 +150,12 @@ static void add_board_files(struct report *r, const struct rs_board *const *boar
 			add(r, rs_xasprintf(DIR_NAME "boards/%s.yaml", b->id), &blob);
 		static const char *const kinds[] = { "", RS_FW_PREVIOUS_INFIX };
 		for (size_t k = 0; k < 2; k++) {
-			char *rec = rs_xasprintf("%s/firmware-%s%s.bin" RS_SIDECAR_SUFFIX, fwdir, b->id,
-						 kinds[k]);
+			const char *ext = rs_fw_image_ext(b->mcu);
+			char *rec = rs_xasprintf("%s/firmware-%s%s.%s" RS_SIDECAR_SUFFIX, fwdir, b->id,
+						 kinds[k], ext);
 			if (rs_report_tail(rec, RECORD_MAX, &blob))
-				add(r, rs_xasprintf(DIR_NAME "firmware/firmware-%s%s.bin" RS_SIDECAR_SUFFIX,
-						    b->id, kinds[k]),
+				add(r, rs_xasprintf(DIR_NAME "firmware/firmware-%s%s.%s" RS_SIDECAR_SUFFIX,
+						    b->id, kinds[k], ext),
 				    &blob);
 			free(rec);
 		}

@@ -7,8 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/board.h"
+#include "core/sha256.h"
+#include "core/sidecar.h"
 #include "core/uf2.h"
 #include "core/xalloc.h"
+#include "platform/fsutil.h"
+#include "platform/fw_status.h"
 #include "platform/sdfs.h"
 
 /* A Klipper uf2 is some 100 KiB; the RP2040's flash is at most 16 MiB,
@@ -149,15 +154,110 @@ static int copy_child(void *ctx)
 	return st == RS_SD_OK ? 0 : 10 + (int)st;
 }
 
+/* The UF2 is the record's, checked by name and checksum. */
+static bool uf2_is_recorded(const struct rs_uf2_copy *o, const char *rebuild, char *why,
+			    size_t len)
+{
+	char *rec_path = rs_xasprintf("%s%s", o->firmware, RS_SIDECAR_SUFFIX);
+	struct rs_sidecar sc;
+	struct rs_errors errs = { 0 };
+	unsigned char *data = NULL;
+	size_t n = 0;
+	bool ok = false;
+	const char *base = strrchr(o->uf2, '/') ? strrchr(o->uf2, '/') + 1 : o->uf2;
+	if (!rs_sidecar_load_file(rec_path, &sc, &errs)) {
+		snprintf(why, len, "%s has no build record (%s), so it cannot be told that %s is its "
+			 "UF2; nothing was copied. Rebuild it: %s", o->firmware, rec_path, o->uf2,
+			 rebuild);
+		rs_errors_clear(&errs);
+		free(rec_path);
+		return false;
+	}
+	char sha[RS_SHA256_HEX_LEN] = "";
+	if (rs_fs_read_file(o->uf2, UF2_MAX, &data, &n))
+		rs_sha256_hex(data, n, sha);
+	if (!data)
+		snprintf(why, len, "%s cannot be read: %s; build the board's firmware first: %s",
+			 o->uf2, strerror(errno), rebuild);
+	else if (!sc.uf2 || strcmp(sc.uf2, base) != 0 || !sc.uf2_sha256 ||
+		 strcmp(sc.uf2_sha256, sha) != 0)
+		snprintf(why, len, "%s is stale: it is not the UF2 of the installed build (%s); "
+			 "nothing was copied. Rebuild it: %s", o->uf2,
+			 !sc.uf2 ? "its record names none"
+			 : strcmp(sc.uf2, base) == 0 ? "its record has another checksum"
+						     : "its record names another file",
+			 rebuild);
+	else
+		ok = true;
+	free(data);
+	rs_sidecar_free(&sc);
+	free(rec_path);
+	return ok;
+}
+
+bool rs_uf2_firmware_check(const struct rs_uf2_copy *o, char *why, size_t len)
+{
+	const struct rs_board *b = o->board;
+	char *rebuild = rs_fw_status_rebuild_command(b, NULL);
+	struct rs_fw_status s;
+	rs_fw_status_read(b, o->firmware, o->tree_version, &s);
+	bool ok = false;
+	if (s.cur.verdict == RS_FWCUR_NO_FIRMWARE || s.cur.verdict == RS_FWCUR_UNREADABLE)
+		snprintf(why, len, "no firmware built for %s (%s); nothing was copied. Build it "
+			 "first: %s", b->id, o->firmware, rebuild);
+	else if (!s.image_mcu || strcmp(s.image_mcu, b->mcu) != 0)
+		snprintf(why, len, "%s is built for %s, but %s has a %s; nothing was copied. "
+			 "Rebuild it: %s", o->firmware, s.image_mcu ? s.image_mcu : "an unknown MCU",
+			 b->name, b->mcu, rebuild);
+	else if (rs_fw_current_blocks(s.cur.verdict))
+		snprintf(why, len, "%s, whose UF2 this is, is stale: %s; nothing was copied (the "
+			 "board would stop with \"MCU Protocol error\"). Rebuild it: %s",
+			 o->firmware, s.reason, rebuild);
+	else
+		ok = uf2_is_recorded(o, rebuild, why, len);
+	rs_fw_status_free(&s);
+	free(rebuild);
+	return ok;
+}
+
+static struct rs_job_verdict firmware_step(void *ctx, struct rs_job_progress *p)
+{
+	struct rs_uf2_copy *o = ctx;
+	char why[1200];
+	if (!rs_uf2_firmware_check(o, why, sizeof(why)))
+		return rs_job_fail(1, NULL, "%s", why);
+	snprintf(p->note, sizeof(p->note), "%s is the current build's UF2", o->uf2);
+	return rs_job_next();
+}
+
+static bool firmware_wanted(const void *ctx)
+{
+	return ((const struct rs_uf2_copy *)ctx)->board != NULL;
+}
+
+static const char *describe_firmware(const void *ctx)
+{
+	const struct rs_uf2_copy *o = ctx;
+	static char line[700];
+	snprintf(line, sizeof(line), "check that %s is the UF2 of the installed build, current "
+		 "for the Klipper tree and %s", o->uf2, o->board ? o->board->mcu : "the MCU");
+	return line;
+}
+
 static const char *describe_copy(const void *ctx)
 {
-	(void)ctx;
-	return "copy klipper.uf2 onto the RP2040's RPI-RP2 boot drive (refused for any other "
-	       "disk)";
+	const struct rs_uf2_copy *o = ctx;
+	static char line[700];
+	const char *base = o->uf2 && strrchr(o->uf2, '/') ? strrchr(o->uf2, '/') + 1 : "klipper.uf2";
+	snprintf(line, sizeof(line), "copy %s (Klipper's klipper.uf2) onto the RP2040's RPI-RP2 "
+		 "boot drive (refused for any other disk)", base);
+	return line;
 }
 
 static const struct rs_job_step uf2_steps[] = {
+	{ .name = "firmware", .call = firmware_step, .wanted = firmware_wanted,
+	  .describe = describe_firmware },
 	{ .name = "copy-uf2", .child = copy_child, .describe = describe_copy, .keep_root = true },
 };
 
-const struct rs_job_table rs_uf2_job = { "rp2040-uf2", uf2_steps, 1, NULL, 0 };
+const struct rs_job_table rs_uf2_job = { "rp2040-uf2", uf2_steps, 2, NULL, 0 };

@@ -230,5 +230,59 @@ scenario other-build 1 add:klipper-f446-ratos start -- flash btt-octopus-pro-446
 has other-build "$TMP/out" "is not the installed $FW446"
 record_is other-build ""
 
+# --- --previous: the kept image put back with what make flash runs ----------
+FWD=$HOME/printer_data/config/firmware_binaries
+P446=$FWD/firmware-btt-octopus-pro-446.prev.bin P429=$FWD/firmware-btt-octopus-pro-429.prev.bin
+scenario prev-none 1 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K" --dry-run
+has prev-none "$TMP/out" "no previous firmware for btt-octopus-pro-446"
+# A newer Klipper: its builds replace the ones above, which are kept.
+K2=$TMP/klipper-new
+cp -r "$SRC/tests/build/fake-klipper" "$K2" && echo "v0.13.0-999-gfeedf00d1" >"$K2/klippy/.version"
+V1=$(cat "$K/klippy/.version")
+for b in btt-octopus-pro-446 btt-octopus-pro-429; do
+	rs build "$b" --klipper "$K2" >"$TMP/build.out" 2>&1 || { cat "$TMP/build.out"; exit 1; }
+done
+scenario prev-dry-run 0 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K" --dry-run
+has prev-dry-run "$TMP/out" "Previous firmware: ~/printer_data/config/firmware_binaries/firmware-btt-octopus-pro-446.prev.bin, Klipper $V1. The host's Klipper must be that version too"
+has prev-dry-run "$TMP/out" "1. firmware: check that the previous firmware $P446 is for stm32f446xx"
+has prev-dry-run "$TMP/out" "3. flash-tools: make -C lib/hidflash (in $K)"
+NOSUDO_ARG=""; [ "$(id -u)" = 0 ] && NOSUDO_ARG=" --no-sudo"
+has prev-dry-run "$TMP/out" "4. flash: python3 ./scripts/flash_usb.py -t stm32f446xx -d $ID446 -s 0x8008000$NOSUDO_ARG $P446 (in $K)"
+hasnt prev-dry-run "$TMP/out" "flash: make flash"
+record_is prev-dry-run-ran-nothing ""
+scenario prev-usb 0 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K" --yes
+record_is prev-usb "systemctl stop klipper.service
+make-tools hidflash
+flash_usb.py -t stm32f446xx -d $ID446 -s 0x8008000$NOSUDO_ARG $P446
+systemctl start klipper.service"
+has prev-usb "$TMP/out" "The board is back on USB: $ID446"
+has prev-usb "$TMP/out" "Flashed the previous firmware onto btt-octopus-pro-446"
+# The helper is built once; a failing flash still starts Klipper again.
+export FAKE_FLASH_FAIL=all
+scenario prev-usb-fails 1 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K" --yes --timeout 2
+unset FAKE_FLASH_FAIL
+record_is prev-usb-fails "systemctl stop klipper.service
+flash_usb.py -t stm32f446xx -d $ID446 -s 0x8008000$NOSUDO_ARG $P446
+systemctl start klipper.service"
+# Not the tree's Klipper: refused as sdcard write --previous refuses it.
+scenario prev-stale 1 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K2" --yes
+has prev-stale "$TMP/out" "the previous firmware ~/printer_data/config/firmware_binaries/firmware-btt-octopus-pro-446.prev.bin does not match the Klipper tree"
+has prev-stale "$TMP/out" "roll the tree back first"
+record_is prev-stale ""
+# Not the board's MCU (the 429's image in the 446's place): nothing runs.
+cp "$P446" "$TMP/p446.saved"; cp "$P429" "$P446"; rm -f "$P446.meta"
+scenario prev-wrong-mcu 1 add:klipper-f446-ratos start -- flash btt-octopus-pro-446 --previous --klipper "$K" --yes
+has prev-wrong-mcu "$TMP/out" "is built for stm32f429xx, but Octopus Pro 446"
+record_is prev-wrong-mcu ""
+cp "$TMP/p446.saved" "$P446"
+# Remote SD and DFU write the kept image too (no -d: OUT's dictionary is the new build's).
+scenario prev-remote-sd 0 add:klipper-f429 start -- flash btt-octopus-pro-429 --previous --route remote-sd --klipper "$K" --dry-run
+has prev-remote-sd "$TMP/out" "flash-sdcard: $K/scripts/flash-sdcard.sh -f $P429 $ID429 btt-octopus-pro-f429-v1.0"
+has prev-remote-sd "$TMP/out" "check: $K/scripts/flash-sdcard.sh -c -f $P429 $ID429"
+scenario prev-dfu 0 start -- flash btt-octopus-pro-429 --previous --route dfu --klipper "$K" --dry-run
+has prev-dfu "$TMP/out" "flash-dfu: python3 ./scripts/flash_usb.py -t stm32f429xx -d 0483:df11 -s 0x8008000$NOSUDO_ARG $P429 (in $K)"
+scenario prev-sdcard 0 start -- flash btt-octopus-pro-429 --previous --route sdcard --klipper "$K"
+has prev-sdcard "$TMP/out" "ratos-setup sdcard write --board btt-octopus-pro-429 --previous"
+
 echo "flash routes: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

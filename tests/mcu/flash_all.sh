@@ -134,7 +134,44 @@ unset FAKE_FLASH_LOG
 run "dry run with an RP2040 in BOOTSEL" 0 all
 has "uf2 route" "$T/out" "toolboard_t0   btt-sb-2209-usb-10-rp    rp2040-uf2    build, flash"
 has "its own build" "$T/out" "toolboard_t0: build: ratos-setup build btt-sb-2209-usb-10-rp"
-has "copied to its boot drive" "$T/out" "toolboard_t0: copy-uf2: copy klipper.uf2 onto the RP2040's RPI-RP2 boot drive"
+has "the installed UF2 checked first" "$T/out" "toolboard_t0: firmware: check that $HOME/printer_data/config/firmware_binaries/firmware-btt-sb-2209-usb-10-rp.uf2 is the UF2 of the installed build, current for the Klipper tree and rp2040"
+has "copied to its boot drive" "$T/out" "toolboard_t0: copy-uf2: copy firmware-btt-sb-2209-usb-10-rp.uf2 (Klipper's klipper.uf2) onto the RP2040's RPI-RP2 boot drive"
+
+# For real: the installed build's UF2 onto the boot drive (an RPI-RP2 FAT
+# image behind the emulated /dev/sdb1), after the same current-firmware
+# check as every other route; a stale one is refused and nothing copied.
+PATH="$PATH:/sbin:/usr/sbin"
+if command -v mkfs.fat >/dev/null && command -v mtype >/dev/null; then
+	export FAKE_FLASH_LOG="$T/flash.log" MTOOLS_SKIP_CHECK=1
+	grep -v '^\[mcu\]\|stm32f446' "$T/printer.cfg" >"$T/rp.cfg"
+	RPUF2=$HOME/printer_data/config/firmware_binaries/firmware-btt-sb-2209-usb-10-rp.uf2
+	run "build the RP2040 toolboard" 0 "$BIN" --boards-dir "$ROOT/boards" build btt-sb-2209-usb-10-rp --klipper "$T/klipper"
+	rp_all() {
+		rm -f "$FAKE_FLASH_LOG"
+		umockdev-run -d "$UDEV/rp2040-boot.umockdev" -- sh -c '
+			img=$1; shift
+			cp "$img" "$UMOCKDEV_DIR/dev/sdb1" || exit 99
+			"$@"; rc=$?
+			cp "$UMOCKDEV_DIR/dev/sdb1" "$img" || exit 99
+			exit $rc' sh "$T/rp2.img" "$BIN" --boards-dir "$ROOT/boards" flash --all --yes \
+			--klipper "$T/klipper" --config "$T/rp.cfg" --log "$T/klippy.log"
+	}
+	cp "$RPUF2" "$T/good.uf2"
+	printf 'x' >>"$RPUF2" # not the UF2 the installed build's record describes
+	rm -f "$T/rp2.img" && mkfs.fat -F 16 -n RPI-RP2 -C "$T/rp2.img" 32768 >/dev/null
+	cp "$T/rp2.img" "$T/rp2.orig"
+	run "a stale UF2 is refused" 1 rp_all
+	has "and said so" "$T/out" "toolboard_t0   failed: $RPUF2 is stale: it is not the UF2 of the installed build"
+	has "with the fix" "$T/out" "Rebuild it: ratos-setup build btt-sb-2209-usb-10-rp"
+	check "the boot drive is untouched" cmp -s "$T/rp2.img" "$T/rp2.orig"
+	check "Klipper stopped and started, nothing else" [ "$(cat "$FAKE_FLASH_LOG")" = "systemctl stop klipper.service
+systemctl start klipper.service" ]
+	cp "$T/good.uf2" "$RPUF2"
+	run "the current UF2 is copied" 0 rp_all
+	has "result line" "$T/out" "  toolboard_t0   flashed"
+	check "KLIPPER.UF2 on the drive is the installed UF2" sh -c 'mtype -i "$1" ::/KLIPPER.UF2 | cmp -s - "$2"' sh "$T/rp2.img" "$RPUF2"
+	unset FAKE_FLASH_LOG
+fi
 
 # A CAN node with no can0 here: planned, and the reason is plain.
 cat >"$T/printer.cfg" <<'CFG'

@@ -34,6 +34,9 @@ static void test_round_trip(void **state)
 	assert_non_null(b);
 	assert_string_equal(b->sd_renamed, "FIRMWARE.CUR");
 	assert_int_equal(b->motor_voltages[b->motor_voltage_count - 1], 56);
+	const struct rs_board *n = rs_catalog_find(&back, "ldo-nitehawk-36");
+	assert_non_null(n);
+	assert_int_equal(n->katapult_offset, 0x4000);
 	free(again);
 	free(bytes);
 	rs_catalog_free(&back);
@@ -156,6 +159,21 @@ static void test_rules(void **state)
 	assert_false(rs_board_rules_driver_id("../x"));
 	assert_true(rs_board_rules_config_line("CONFIG_MACH_atmega2560=y"));
 	assert_false(rs_board_rules_config_line("CONFIG_X=y # comment"));
+	/* A Katapult offset is held to the build's start, cached or not. */
+	struct rs_board b = { 0 };
+	rs_strv_push(&b.klipper, "CONFIG_LOW_LEVEL_OPTIONS=y");
+	rs_strv_push(&b.klipper, "CONFIG_RPXXXX_FLASH_START_4000=y");
+	assert_int_equal(rs_board_rules_app_offset(&b.klipper), 0x4000);
+	char why[300];
+	b.katapult_offset = 0x4000;
+	assert_null(rs_board_rules_katapult(&b, why, sizeof(why)));
+	b.katapult_offset = 0x2000;
+	assert_non_null(rs_board_rules_katapult(&b, why, sizeof(why)));
+	rs_strv_free(&b.klipper);
+	rs_strv_push(&b.klipper, "CONFIG_LOW_LEVEL_OPTIONS=y");
+	assert_int_equal(rs_board_rules_app_offset(&b.klipper), 0);
+	assert_non_null(strstr(rs_board_rules_katapult(&b, why, sizeof(why)), "no room"));
+	rs_strv_free(&b.klipper);
 }
 
 int main(int argc, char **argv)

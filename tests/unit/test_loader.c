@@ -54,7 +54,20 @@ struct bad_case {
 #define SD_FILE(v) { "  method: usb\n", SD(v, "FIRMWARE.CUR"), 16, 11, RS_ERR_VALUE }
 #define SD_RENAMED(v) { "  method: usb\n", SD("firmware.bin", v), 17, 17, RS_ERR_VALUE }
 
+/* flash.katapult (lines 15-16; the offset's value at 16:13): base's build
+ * starts the firmware at 0x0, which leaves no room for Katapult. */
+#define KATAPULT(v) "  method: usb\n  katapult:\n    offset: " v "\n"
+
 static const struct bad_case cases[] = {
+	/* Katapult's offset against the build's start */
+	{ "  method: usb\n", KATAPULT("0x8000"), 16, 13, RS_ERR_VALUE }, /* build at 0x0 */
+	{ "  method: usb\n", KATAPULT("0x1000000"), 16, 13, RS_ERR_TYPE },
+	{ "  method: usb\n", KATAPULT("32768"), 16, 13, RS_ERR_TYPE },
+	{ "  method: usb\n", KATAPULT("0x"), 16, 13, RS_ERR_TYPE },
+	{ "  method: usb\n", KATAPULT("0x0"), 16, 13, RS_ERR_RANGE },
+	{ "  method: usb\n", "  method: usb\n  katapult: {}\n", 15, 13, RS_ERR_MISSING_KEY },
+	{ "  method: usb\n", "  method: usb\n  katapult:\n    offset: 0x8000\n    size: 1\n", 17, 5,
+	  RS_ERR_UNKNOWN_KEY },
 	/* sdcard.file and renamed_to: plain 8.3 names only */
 	SD_FILE("../firmware.bin"),
 	SD_FILE("/firmware.bin"),
@@ -184,6 +197,66 @@ static void test_base_is_valid(void **state)
 
 /* A board the documentation has no page for leaves docs out: it loads, with no
  * link, rather than carrying a dead one. */
+/* A build that starts the firmware at Katapult's offset carries it. */
+static void test_katapult(void **state)
+{
+	(void)state;
+	static const char *const starts[][2] = {
+		{ "  - CONFIG_STM32_FLASH_START_8000=y", "0x8000" },
+		{ "  - CONFIG_STM32_FLASH_START_2000=y", "0x2000" },
+		{ "  - CONFIG_RPXXXX_FLASH_START_4000=y", "0x4000" },
+		{ "  - CONFIG_LPC_FLASH_START_4000=y", "0x4000" },
+	};
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		char *line = rs_xasprintf("  - CONFIG_MACH_STM32F446=y\n%s\n", starts[i][0]);
+		char *one = edit("  - CONFIG_MACH_STM32F446=y\n", line);
+		const char *at = strstr(one, "  method: usb\n");
+		char *doc = rs_xasprintf("%.*s  method: usb\n  katapult:\n    offset: %s\n%s",
+					 (int)(at - one), one, starts[i][1], at + 14);
+		struct rs_errors errs = { 0 };
+		struct rs_board b;
+		assert_true(rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs));
+		assert_int_equal(b.katapult_offset, (unsigned)strtoul(starts[i][1], NULL, 16));
+		rs_board_free(&b);
+		free(line);
+		free(one);
+		free(doc);
+	}
+	/* RP2040's 256-byte boot stage is not room for a bootloader. */
+	char *one = edit("  - CONFIG_MACH_STM32F446=y\n",
+			 "  - CONFIG_MACH_STM32F446=y\n  - CONFIG_RPXXXX_FLASH_START_0100=y\n");
+	const char *at = strstr(one, "  method: usb\n");
+	char *doc = rs_xasprintf("%.*s  method: usb\n  katapult:\n    offset: 0x100\n%s",
+			   (int)(at - one), one, at + 14);
+	struct rs_errors errs = { 0 };
+	struct rs_board b;
+	assert_false(rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs));
+	char got[600];
+	rs_error_format(&errs.items[0], got, sizeof(got));
+	assert_non_null(strstr(got, "t.yaml:17:13: "));
+	assert_non_null(strstr(got, "no room for Katapult"));
+	rs_errors_clear(&errs);
+	free(one);
+	free(doc);
+	/* An offset the build does not start at: would not boot. */
+	one = edit("  - CONFIG_MACH_STM32F446=y\n",
+		   "  - CONFIG_MACH_STM32F446=y\n  - CONFIG_STM32_FLASH_START_8000=y\n");
+	at = strstr(one, "  method: usb\n");
+	doc = rs_xasprintf("%.*s  method: usb\n  katapult:\n    offset: 0x4000\n%s",
+			   (int)(at - one), one, at + 14);
+	assert_false(rs_board_parse("t.yaml", doc, strlen(doc), "test-board", &b, &errs));
+	rs_error_format(&errs.items[0], got, sizeof(got));
+	assert_non_null(strstr(got, "t.yaml:17:13: Katapult's offset 0x4000 is not where the build "
+				    "puts the firmware (0x8000"));
+	rs_errors_clear(&errs);
+	free(one);
+	free(doc);
+	/* No field: no Katapult. */
+	assert_true(rs_board_parse("t.yaml", base, strlen(base), "test-board", &b, &errs));
+	assert_int_equal(b.katapult_offset, 0);
+	rs_board_free(&b);
+}
+
 static void test_docs_optional(void **state)
 {
 	(void)state;
@@ -343,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_is_valid),
 		cmocka_unit_test(test_docs_optional),
+		cmocka_unit_test(test_katapult),
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_sd_names),
 		cmocka_unit_test(test_oversized),

@@ -18,6 +18,7 @@
 #define OLD "v0.13.0-730-g84104bbbd"
 
 static struct rs_catalog cat;
+static unsigned next_katapult; /* flash.katapult.offset of the next board() */
 
 static void board(const char *id, const char *mcu, enum rs_board_kind kind,
 		  enum rs_flash_method method, const char *serial, const char *extra_line)
@@ -36,6 +37,8 @@ static void board(const char *id, const char *mcu, enum rs_board_kind kind,
 	if (method == RS_FLASH_SDCARD)
 		b.sd_file = rs_xstrdup("firmware.bin");
 	b.source_file = rs_xasprintf("%s.yaml", id);
+	b.katapult_offset = next_katapult;
+	next_katapult = 0;
 	rs_catalog_add_board(&cat, &b);
 }
 
@@ -53,8 +56,12 @@ static int setup(void **state)
 	      "btt-sb-2209-usb-10-rp-t0", NULL);
 	board("ldo-nitehawk-36", "rp2040", RS_KIND_TOOLBOARD, RS_FLASH_USB, "ldo-nitehawk-36-t0",
 	      NULL);
+	next_katapult = 0x20000;
 	board("test-bridge-h723", "stm32h723xx", RS_KIND_CONTROL, RS_FLASH_USB, "test-bridge-h723",
 	      "CONFIG_STM32_USBCANBUS_PA11_PA12=y");
+	next_katapult = 0x2000;
+	board("test-ebb-katapult", "stm32g0b1xx", RS_KIND_TOOLBOARD, RS_FLASH_USB,
+	      "test-ebb-katapult-t0", "CONFIG_STM32_FLASH_START_2000=y");
 	rs_catalog_finish(&cat);
 	return 0;
 }
@@ -274,7 +281,24 @@ static void test_can_without_bridge(void **state)
 	assert_int_equal(node->role, RS_MCU_ROLE_PLAIN);
 	assert_string_equal(node->board->id, "btt-ebb36-12");
 	assert_int_equal(node->route, RS_MCU_ROUTE_KATAPULT_CAN);
+	/* Its build starts at 0x0: through Katapult it would not boot. */
+	assert_true(node->blocked);
+	assert_non_null(strstr(node->note, "btt-ebb36-12's build has no room for it"));
+	assert_non_null(strstr(node->note, "starts at 0x0"));
+	/* A board whose data says it carries Katapult is flashed through it. */
+	in.saved_board = "test-ebb-katapult";
+	rs_mcu_plan_make(&in, &p);
+	node = item(&p, "EBBCan", NULL);
+	assert_string_equal(node->board->id, "test-ebb-katapult");
+	assert_int_equal(node->route, RS_MCU_ROUTE_KATAPULT_CAN);
 	assert_false(node->blocked);
+	/* No room wins over CAN not being set up: it is the reason that stays. */
+	in.saved_board = "btt-ebb36-12";
+	in.can_up = false;
+	rs_mcu_plan_make(&in, &p);
+	node = item(&p, "EBBCan", NULL);
+	assert_true(node->blocked);
+	assert_non_null(strstr(node->note, "no room"));
 }
 
 /* An RP2040 toolboard in BOOTSEL: it has no serial then, so it is found as
@@ -309,6 +333,10 @@ static void test_bootloaders(void **state)
 	assert_ptr_equal(m->device, &hw.boards[1]);
 	assert_int_equal(m->route, RS_MCU_ROUTE_KATAPULT_USB);
 	assert_string_equal(m->board->id, "btt-octopus-pro-446");
+	/* Its board data has no flash.katapult: refused, with why. */
+	assert_true(m->blocked);
+	assert_non_null(strstr(m->note, "not flashed through Katapult"));
+	assert_non_null(strstr(m->note, "ratos-setup flash BOARD (USB or DFU)"));
 	/* Announced before the kernel made its drive: nothing to copy to yet. */
 	free(hw.boards[0].boot_volume);
 	hw.boards[0].boot_volume = NULL;

@@ -99,4 +99,32 @@ rmdir "$PREV"
 run keep-ok 0 rs build test-f429 --klipper "$T/k732"
 check keep-ok-prev cmp -s "$PREV" "$T/fw731.bin"
 
+# --- AVR (.hex) and RP2040 (.uf2 beside the .bin) keep theirs too ---------------
+HEX=$FWD/firmware-test-avr.hex PHEX=$FWD/firmware-test-avr.prev.hex
+run avr-730 0 rs build test-avr --klipper "$T/k730"
+cp "$HEX" "$T/avr730.hex" && cp "$HEX.meta" "$T/avr730.meta"
+run avr-731 0 rs build test-avr --klipper "$T/k731"
+check avr-prev-kept cmp -s "$PHEX" "$T/avr730.hex"
+check avr-prev-record-kept cmp -s "$PHEX.meta" "$T/avr730.meta"
+check avr-prev-version test "$(version_of "$PHEX")" = $V730
+check avr-no-bin test ! -e "$FWD/firmware-test-avr.prev.bin"
+UF2=$FWD/firmware-test-rp2040.uf2 PUF2=$FWD/firmware-test-rp2040.prev.uf2
+PRP=$FWD/firmware-test-rp2040.prev.bin
+run rp-730 0 rs build test-rp2040 --klipper "$T/k730"
+cp "$UF2" "$T/rp730.uf2" && cp "$FWD/firmware-test-rp2040.bin" "$T/rp730.bin"
+run rp-731 0 rs build test-rp2040 --klipper "$T/k731"
+check rp-prev-bin cmp -s "$PRP" "$T/rp730.bin"
+check rp-prev-uf2 cmp -s "$PUF2" "$T/rp730.uf2"
+# The kept record names the kept UF2 and carries its checksum.
+has rp-prev-record-names-uf2 "$PRP.meta" "uf2=firmware-test-rp2040.prev.uf2"
+has rp-prev-record-uf2-sum "$PRP.meta" "uf2_sha256=$(sha256sum "$T/rp730.uf2" | cut -d' ' -f1)"
+has rp-prev-record-version "$PRP.meta" "version=$V730"
+# A UF2 the record does not describe is not kept as the previous one, and an
+# older previous UF2 does not stay beside a newer previous image.
+cp "$UF2" "$T/rp731.uf2"
+printf 'x' >>"$UF2"
+run rp-732 0 rs build test-rp2040 --klipper "$T/k732"
+check rp-prev-bin-731 test "$(version_of "$PRP")" = v0.13.0-731-g1a2b3c4d5
+check rp-no-foreign-uf2 test ! -e "$PUF2"
+
 finish previous

@@ -45,6 +45,18 @@ if other:
         setb(sub, True)
     out.append('CONFIG_MCU="%s"' % mcu)
     out.append("CONFIG_CLOCK_FREQ=%d" % freq)
+    if other == "CONFIG_MACH_RP2040" and low:
+        # RP2040 boards' own lines survive (RatOS's: bootloader offset,
+        # USB, serial number, initial pins), as Klipper's Kconfig keeps them.
+        for k, v in req.items():
+            if k.startswith(("CONFIG_RPXXXX_", "CONFIG_MACH_RPXXXX", "CONFIG_USB_SERIAL_NUMBER",
+                             "CONFIG_INITIAL_PINS")):
+                out.append("# %s is not set" % k if v == "n" else "%s=%s" % (k, v))
+        start = "4000" if req.get("CONFIG_RPXXXX_FLASH_START_4000") == "y" else \
+                "0100" if req.get("CONFIG_RPXXXX_FLASH_START_0100") == "y" else "0000"
+        if start == "4000":
+            setb("CONFIG_RPXXXX_HAVE_BOOTLOADER", True)
+        out.append("CONFIG_FLASH_APPLICATION_ADDRESS=0x%x" % (0x10000000 + int(start, 16)))
 else:
     setb("CONFIG_MACH_STM32", True)
     mach = next((m for m in MCUS if req.get(m) == "y"), "CONFIG_MACH_STM32F429")
