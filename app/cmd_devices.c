@@ -1,8 +1,11 @@
 /* ratos-setup devices [--all] [--json] [--watch [SECONDS]] [--mountinfo FILE]
+ *                     | --can [--json] [--klipper DIR] [--config FILE]
+ *                       [--timeout SECONDS] [--sys-net DIR]
  *
  * Connected boards (matched against the board files) and the SD cards that
  * could be written; --all adds every refused disk with its reason. --watch
- * then reports devices as they come and go. */
+ * then reports devices as they come and go. --can lists the nodes on the CAN
+ * bus instead (app/devices_can.c). */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 
 #include "app/commands.h"
+#include "app/devices_can.h"
 #include "core/board_match.h"
 #include "core/card_policy.h"
 #include "core/json_out.h"
@@ -20,9 +24,10 @@
 #include "platform/loop.h"
 
 struct devices_opts {
-	bool all, json, watch;
+	bool all, json, watch, can;
 	long seconds; /* < 0: until interrupted */
 	const char *mountinfo;
+	struct rs_devices_can_opts can_opts;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -36,7 +41,9 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fputs("usage: ratos-setup devices [--all] [--json] [--watch [SECONDS]] "
-	      "[--mountinfo FILE]\n",
+	      "[--mountinfo FILE]\n"
+	      "       ratos-setup devices --can [--json] [--klipper DIR] [--config FILE] "
+	      "[--timeout SECONDS]\n",
 	      stderr);
 }
 
@@ -405,10 +412,36 @@ static bool parse(int argc, char **argv, struct devices_opts *o)
 			}
 		} else if (strcmp(a, "--mountinfo") == 0 && i + 1 < argc) {
 			o->mountinfo = argv[++i];
+		} else if (strcmp(a, "--can") == 0) {
+			o->can = true;
+		} else if (strcmp(a, "--klipper") == 0 && i + 1 < argc) {
+			o->can_opts.klipper = argv[++i];
+		} else if (strcmp(a, "--config") == 0 && i + 1 < argc) {
+			o->can_opts.config = argv[++i];
+		} else if (strcmp(a, "--sys-net") == 0 && i + 1 < argc) {
+			o->can_opts.sys_net = argv[++i];
+		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
+			char *end;
+			errno = 0;
+			o->can_opts.timeout = strtol(argv[++i], &end, 10);
+			if (*end || errno || argv[i][0] < '0' || argv[i][0] > '9' ||
+			    o->can_opts.timeout < 1 || o->can_opts.timeout > 3600) {
+				fprintf(stderr, "ratos-setup: --timeout wants whole seconds "
+						"(1 to 3600), not '%s'\n", argv[i]);
+				return false;
+			}
 		} else {
 			return false;
 		}
 	}
+	/* The CAN query and the USB listing take options of their own. */
+	bool can_only = o->can_opts.klipper || o->can_opts.config || o->can_opts.sys_net ||
+			o->can_opts.timeout;
+	if (o->can ? o->all || o->watch || o->mountinfo : can_only)
+		return false;
+	o->can_opts.json = o->json;
+	if (!o->can_opts.timeout)
+		o->can_opts.timeout = RS_DEVICES_CAN_TIMEOUT;
 	return true;
 }
 
@@ -419,6 +452,8 @@ int rs_cmd_devices(struct rs_app *app, int argc, char **argv)
 		usage();
 		return RS_EXIT_USAGE;
 	}
+	if (o.can)
+		return rs_devices_can(&o.can_opts);
 	/* Without board data devices are still listed, just not matched. */
 	const struct rs_catalog *cat = rs_app_catalog(app);
 

@@ -6,8 +6,10 @@ const struct rs_command rs_commands[] = {
 	{ "board", "ID [--json | --qr [--ascii]]",
 	  "everything known about one board, or its docs link as a QR code", rs_cmd_board },
 	{ "config", "ID", "the Klipper config fragment the build uses", rs_cmd_config },
-	{ "devices", "[--all] [--json] [--watch [SECONDS]]",
-	  "connected boards and SD cards that can be written", rs_cmd_devices },
+	{ "devices", "[--all] [--json] [--watch [SECONDS]] | --can [--json] [--klipper DIR] "
+	  "[--config FILE] [--timeout SECONDS]",
+	  "connected boards and SD cards that can be written; --can: the nodes on the CAN bus",
+	  rs_cmd_devices },
 	{ "validate", "[PATH...]", "check board files; errors as file:line:col", rs_cmd_validate },
 	{ "build", "ID [--klipper DIR] [--force]", "build and install the board's Klipper firmware",
 	  rs_cmd_build },

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +14,7 @@
 #include "core/xalloc.h"
 #include "platform/identity.h"
 #include "platform/log.h"
-#include "platform/loop.h"
+#include "platform/job_watch.h"
 
 #define SPAWN_FAILED_CODE (-3)
 
@@ -39,11 +38,7 @@ struct rs_job {
 	bool log_wanted_at_start;
 	struct rs_strv pending; /* lines before the log is opened */
 
-	struct rs_loop *loop;
-	int fd_handle, timer_handle;
-	int watched_fd;
-	bool (*changed)(void *data);
-	void *changed_data;
+	struct rs_job_watch watch; /* job_run.c's: the loop it is attached to */
 };
 
 static double now_s(void)
@@ -63,8 +58,7 @@ struct rs_job *rs_job_new(const struct rs_job_table *table, void *ctx, const str
 	if (!job->opts.kill_grace_ms)
 		job->opts.kill_grace_ms = 2000;
 	job->proc.fd = -1;
-	job->fd_handle = job->timer_handle = -1;
-	job->watched_fd = -1;
+	rs_job_watch_init(&job->watch);
 	job->log_wanted_at_start = true;
 	for (size_t i = 0; i < table->count; i++)
 		if (table->steps[i].opens_log)
@@ -459,97 +453,7 @@ void rs_job_free(struct rs_job *job)
 	free(job);
 }
 
-/* ---- on a loop ---- */
-
-static void rewatch(struct rs_job *job);
-
-/* The registrations are settled before changed() runs: changed may free the
- * job (a screen that drops a finished build and starts the next one), so
- * the job is not touched after it. */
-static bool report(struct rs_job *job, bool changed)
+struct rs_job_watch *rs_job_watch_of(struct rs_job *job)
 {
-	bool (*notify)(void *data) = job->changed;
-	void *data = job->changed_data;
-	if (rs_job_finished(job))
-		rs_job_detach(job);
-	else
-		rewatch(job);
-	return changed && notify ? notify(data) : changed;
-}
-
-static bool on_fd(int fd, short revents, void *data)
-{
-	(void)fd;
-	(void)revents;
-	struct rs_job *job = data;
-	return report(job, rs_job_pump(job));
-}
-
-static bool on_timer(void *data)
-{
-	struct rs_job *job = data;
-	return report(job, rs_job_pump(job));
-}
-
-/* Each step has its own pipe: follow the current one. Without a pipe (a
- * grandchild kept it open after the child ended) the timer pumps. */
-static void rewatch(struct rs_job *job)
-{
-	if (!job->loop)
-		return;
-	int fd = rs_job_fd(job);
-	if (fd == job->watched_fd)
-		return;
-	if (job->fd_handle >= 0)
-		rs_loop_remove_fd(job->loop, job->fd_handle);
-	job->fd_handle = fd >= 0 ? rs_loop_add_fd(job->loop, fd, POLLIN, on_fd, job) : -1;
-	job->watched_fd = job->fd_handle >= 0 ? fd : -1;
-}
-
-bool rs_job_attach(struct rs_job *job, struct rs_loop *loop, bool (*changed)(void *data),
-		   void *data)
-{
-	rs_job_detach(job);
-	job->loop = loop;
-	job->changed = changed;
-	job->changed_data = data;
-	job->timer_handle = rs_loop_add_timer(loop, 50, true, on_timer, job);
-	if (job->timer_handle < 0) {
-		job->loop = NULL;
-		return false;
-	}
-	rewatch(job);
-	return true;
-}
-
-void rs_job_detach(struct rs_job *job)
-{
-	if (!job->loop)
-		return;
-	if (job->fd_handle >= 0)
-		rs_loop_remove_fd(job->loop, job->fd_handle);
-	if (job->timer_handle >= 0)
-		rs_loop_remove_timer(job->loop, job->timer_handle);
-	job->fd_handle = job->timer_handle = -1;
-	job->watched_fd = -1;
-	job->loop = NULL;
-}
-
-enum rs_job_state rs_job_run(struct rs_job *job, volatile sig_atomic_t *cancel)
-{
-	rs_job_start(job);
-	if (rs_job_finished(job))
-		return job->state;
-	struct rs_loop *loop = rs_loop_new();
-	rs_job_attach(job, loop, NULL, NULL);
-	while (!rs_job_finished(job)) {
-		if (cancel && *cancel) {
-			rs_job_cancel(job);
-			break;
-		}
-		rs_loop_wait(loop, -1, -1);
-	}
-	rs_job_detach(job);
-	rs_loop_free(loop);
-	return job->state;
+	return &job->watch;
 }

@@ -141,43 +141,17 @@ static char *serial_by_id(struct udev_device *tty, const char *devnode)
 	return found;
 }
 
-static void attach_tty(struct udev *udev, struct udev_device *usb, struct rs_hw_board *b)
+/* Calls visit(child, data) for each device below parent in subsystem, in
+ * udev's order, until visit returns false. The child is borrowed for the
+ * call only (unreffed after it). */
+static void each_child(struct udev *udev, struct udev_device *parent, const char *subsystem,
+		       bool (*visit)(struct udev_device *child, void *data), void *data)
 {
 	struct udev_enumerate *en = udev_enumerate_new(udev);
 	if (!en)
 		return;
-	udev_enumerate_add_match_parent(en, usb);
-	udev_enumerate_add_match_subsystem(en, "tty");
-	udev_enumerate_scan_devices(en);
-	struct udev_list_entry *e;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
-	{
-		struct udev_device *tty = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
-		if (!tty)
-			continue;
-		const char *node = udev_device_get_devnode(tty);
-		if (node) {
-			b->tty_syspath = rs_xstrdup(udev_device_get_syspath(tty));
-			free(b->devnode);
-			b->devnode = rs_xstrdup(node);
-			b->by_id = serial_by_id(tty, node);
-		}
-		udev_device_unref(tty);
-		if (b->tty_syspath)
-			break;
-	}
-	udev_enumerate_unref(en);
-}
-
-/* The RP2040 ROM's mass-storage drive: the disk below the USB device and
- * the node carrying its FAT volume (a partition, or the disk itself). */
-static void attach_boot_drive(struct udev *udev, struct udev_device *usb, struct rs_hw_board *b)
-{
-	struct udev_enumerate *en = udev_enumerate_new(udev);
-	if (!en)
-		return;
-	udev_enumerate_add_match_parent(en, usb);
-	udev_enumerate_add_match_subsystem(en, "block");
+	udev_enumerate_add_match_parent(en, parent);
+	udev_enumerate_add_match_subsystem(en, subsystem);
 	udev_enumerate_scan_devices(en);
 	struct udev_list_entry *e;
 	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
@@ -185,21 +159,46 @@ static void attach_boot_drive(struct udev *udev, struct udev_device *usb, struct
 		struct udev_device *d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
 		if (!d)
 			continue;
-		const char *type = udev_device_get_devtype(d);
-		const char *node = udev_device_get_devnode(d);
-		const char *fs = udev_device_get_property_value(d, "ID_FS_TYPE");
-		if (node && type && strcmp(type, "disk") == 0 && !b->boot_disk)
-			b->boot_disk = rs_xstrdup(node);
-		/* The partition wins over a disk that also reports the volume. */
-		if (node && fs && *fs && (!b->boot_volume || strcmp(type ? type : "", "partition") == 0)) {
-			free(b->boot_volume);
-			free(b->boot_label);
-			b->boot_volume = rs_xstrdup(node);
-			b->boot_label = clean(udev_device_get_property_value(d, "ID_FS_LABEL"));
-		}
+		bool more = visit(d, data);
 		udev_device_unref(d);
+		if (!more)
+			break;
 	}
 	udev_enumerate_unref(en);
+}
+
+/* The first tty below the USB device with a device node is the board's. */
+static bool visit_tty(struct udev_device *tty, void *data)
+{
+	struct rs_hw_board *b = data;
+	const char *node = udev_device_get_devnode(tty);
+	if (node) {
+		b->tty_syspath = rs_xstrdup(udev_device_get_syspath(tty));
+		free(b->devnode);
+		b->devnode = rs_xstrdup(node);
+		b->by_id = serial_by_id(tty, node);
+	}
+	return !b->tty_syspath;
+}
+
+/* The RP2040 ROM's mass-storage drive: the disk below the USB device and
+ * the node carrying its FAT volume (a partition, or the disk itself). */
+static bool visit_boot_drive(struct udev_device *d, void *data)
+{
+	struct rs_hw_board *b = data;
+	const char *type = udev_device_get_devtype(d);
+	const char *node = udev_device_get_devnode(d);
+	const char *fs = udev_device_get_property_value(d, "ID_FS_TYPE");
+	if (node && type && strcmp(type, "disk") == 0 && !b->boot_disk)
+		b->boot_disk = rs_xstrdup(node);
+	/* The partition wins over a disk that also reports the volume. */
+	if (node && fs && *fs && (!b->boot_volume || strcmp(type ? type : "", "partition") == 0)) {
+		free(b->boot_volume);
+		free(b->boot_label);
+		b->boot_volume = rs_xstrdup(node);
+		b->boot_label = clean(udev_device_get_property_value(d, "ID_FS_LABEL"));
+	}
+	return true;
 }
 
 bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_hw_board *out)
@@ -224,14 +223,14 @@ bool rs_udev_gather_board(struct udev *udev, struct udev_device *dev, struct rs_
 	 * USB device before the tty: listing it at that point would show a
 	 * board without its port that changes a moment later. */
 	if (rs_hw_board_kind_has_tty(kind)) {
-		attach_tty(udev, dev, out);
+		each_child(udev, dev, "tty", visit_tty, out);
 		if (!out->tty_syspath) {
 			rs_hw_board_free(out);
 			return false;
 		}
 	}
 	if (kind == RS_HW_RP2040_BOOT)
-		attach_boot_drive(udev, dev, out);
+		each_child(udev, dev, "block", visit_boot_drive, out);
 	return true;
 }
 
@@ -334,41 +333,42 @@ static int part_order(const void *pa, const void *pb)
 	return a->number < b->number ? -1 : a->number > b->number;
 }
 
+struct parts_walk {
+	struct udev *udev;
+	const struct rs_mounts *mounts;
+	struct rs_hw_card *c;
+	const char *sys;
+};
+
+static bool visit_part(struct udev_device *d, void *data)
+{
+	struct parts_walk *w = data;
+	const char *type = udev_device_get_devtype(d);
+	if (type && strcmp(type, "partition") == 0) {
+		struct rs_hw_card *c = w->c;
+		c->parts = rs_xrealloc(c->parts, (c->part_count + 1) * sizeof(*c->parts));
+		struct rs_hw_part *p = &c->parts[c->part_count++];
+		memset(p, 0, sizeof(*p));
+		fill_part(p, d, w->mounts);
+		/* "/" says most about why; other system paths only if no "/". */
+		const char *s = w->sys && strcmp(w->sys, "/") == 0
+					? NULL
+					: system_mount(w->udev, w->mounts, d, 0);
+		if (s && (!w->sys || strcmp(s, "/") == 0))
+			w->sys = s;
+	}
+	return true;
+}
+
 /* Partitions, plus a facts record of whether any of them holds the system. */
 static const char *gather_parts(struct udev *udev, struct udev_device *disk,
 				const struct rs_mounts *mounts, struct rs_hw_card *c)
 {
-	const char *sys = NULL;
-	struct udev_enumerate *en = udev_enumerate_new(udev);
-	if (!en)
-		return NULL;
-	udev_enumerate_add_match_parent(en, disk);
-	udev_enumerate_add_match_subsystem(en, "block");
-	udev_enumerate_scan_devices(en);
-	struct udev_list_entry *e;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
-	{
-		struct udev_device *d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
-		if (!d)
-			continue;
-		const char *type = udev_device_get_devtype(d);
-		if (type && strcmp(type, "partition") == 0) {
-			c->parts = rs_xrealloc(c->parts, (c->part_count + 1) * sizeof(*c->parts));
-			struct rs_hw_part *p = &c->parts[c->part_count++];
-			memset(p, 0, sizeof(*p));
-			fill_part(p, d, mounts);
-			/* "/" says most about why; other system paths only if no "/". */
-			const char *s = sys && strcmp(sys, "/") == 0 ? NULL
-								     : system_mount(udev, mounts, d, 0);
-			if (s && (!sys || strcmp(s, "/") == 0))
-				sys = s;
-		}
-		udev_device_unref(d);
-	}
-	udev_enumerate_unref(en);
+	struct parts_walk w = { .udev = udev, .mounts = mounts, .c = c };
+	each_child(udev, disk, "block", visit_part, &w);
 	if (c->part_count > 1)
 		qsort(c->parts, c->part_count, sizeof(*c->parts), part_order);
-	return sys;
+	return w.sys;
 }
 
 /* How the disk is attached; walks parents (borrowed, never unreferenced). */

@@ -6,15 +6,12 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-#include "tui/dialog.h"
 #include "tui/footer.h"
 #include "platform/loop.h"
 #include "tui/keymap.h"
-#include "tui/qr_view.h"
+#include "tui/overlay.h"
 #include "tui/text.h"
 #include "tui/tui.h"
-
-enum overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_QUIT, OVERLAY_QR };
 
 struct rs_manager {
 	const struct rs_manager_config *cfg;
@@ -23,11 +20,7 @@ struct rs_manager {
 	int rows, cols;
 	bool too_small;
 	WINDOW *body;
-	enum overlay overlay;
-	struct rs_pager help_pager;
-	char *help_text;
-	struct rs_dialog quit;
-	struct rs_qr_view qr;
+	struct rs_overlay overlay;
 	const char *notice; /* one-shot message in the footer line */
 	bool done;
 	enum rs_manager_end end;
@@ -166,32 +159,7 @@ static void build_help(struct rs_manager *m)
 			b->run == global_quit ? "quit (asks first; choices are saved)" : b->action);
 	fprintf(f, "\nPress Esc or Enter to close this help.");
 	fclose(f);
-	free(m->help_text);
-	m->help_text = buf;
-	m->help_pager.top = 0;
-}
-
-static void help_geometry(const struct rs_manager *m, int *y, int *x, int *h, int *w)
-{
-	*w = m->cols - 8 < 72 ? m->cols - 8 : 72;
-	*h = m->rows - 4;
-	*y = 2;
-	*x = (m->cols - *w) / 2;
-}
-
-static void draw_help(struct rs_manager *m)
-{
-	int y, x, h, w;
-	help_geometry(m, &y, &x, &h, &w);
-	WINDOW *win = newwin(h, w, y, x);
-	if (!win)
-		return;
-	char title[96];
-	snprintf(title, sizeof(title), "Help: %s", ops(m, m->cur)->title);
-	rs_box_draw(win, 0, 0, h, w, title);
-	rs_text_draw(win, 1, 2, w - 4, h - 2, m->help_pager.top, m->help_text);
-	wnoutrefresh(win);
-	delwin(win);
+	rs_overlay_open_help(&m->overlay, o->title, buf);
 }
 
 static void draw_too_small(struct rs_manager *m)
@@ -212,8 +180,8 @@ static void render(struct rs_manager *m)
 	if (m->too_small) {
 		draw_too_small(m);
 		wnoutrefresh(stdscr);
-		if (m->overlay == OVERLAY_QUIT)
-			rs_dialog_draw(&m->quit, m->rows, m->cols);
+		if (m->overlay.kind == RS_OVERLAY_QUIT)
+			rs_overlay_draw(&m->overlay, m->rows, m->cols);
 		doupdate();
 		return;
 	}
@@ -234,12 +202,7 @@ static void render(struct rs_manager *m)
 		o->drawn(m->states[m->cur], m->cfg->ctx);
 	touchwin(m->body);
 	wnoutrefresh(m->body);
-	if (m->overlay == OVERLAY_HELP)
-		draw_help(m);
-	else if (m->overlay == OVERLAY_QUIT)
-		rs_dialog_draw(&m->quit, m->rows, m->cols);
-	else if (m->overlay == OVERLAY_QR)
-		rs_qr_view_draw(&m->qr, m->rows, m->cols);
+	rs_overlay_draw(&m->overlay, m->rows, m->cols);
 	doupdate();
 }
 
@@ -266,7 +229,6 @@ static enum rs_key_result global_help(void *st, void *ctx, enum rs_request req, 
 	(void)ch;
 	struct rs_manager *m = st;
 	build_help(m);
-	m->overlay = OVERLAY_HELP;
 	return RS_KEY_HANDLED;
 }
 
@@ -276,15 +238,7 @@ static enum rs_key_result global_quit(void *st, void *ctx, enum rs_request req, 
 	(void)req;
 	(void)ch;
 	struct rs_manager *m = st;
-	m->quit = (struct rs_dialog){
-		.title = "Quit ratos-setup?",
-		.text = "Your choices up to this step are saved; run ratos-setup again to "
-			"resume where you left off.",
-		.no_label = "No, stay",
-		.yes_label = "Yes, quit",
-		.yes_selected = false,
-	};
-	m->overlay = OVERLAY_QUIT;
+	rs_overlay_open_quit(&m->overlay);
 	return RS_KEY_HANDLED;
 }
 
@@ -295,8 +249,7 @@ static void show_link(struct rs_manager *m)
 	const char *url = o->link ? o->link(m->states[m->cur], m->cfg->ctx, &what) : NULL;
 	if (!url)
 		return;
-	rs_qr_view_open(&m->qr, what ? what : o->title, url);
-	m->overlay = OVERLAY_QR;
+	rs_overlay_open_qr(&m->overlay, what ? what : o->title, url);
 }
 
 static void go_next(struct rs_manager *m)
@@ -338,36 +291,10 @@ static void apply_result(struct rs_manager *m, enum rs_key_result r)
 	}
 }
 
-/* The help pager takes the movement requests, anything else closes it;
- * the quit question takes its answers and swallows the rest. ch: the
- * key's character, or 0. */
+/* An open overlay takes the key; yes to the quit question ends the run. */
 static void overlay_key(struct rs_manager *m, const enum rs_request *reqs, size_t n, int ch)
 {
-	if (m->overlay == OVERLAY_QR) { /* any key closes it */
-		rs_qr_view_close(&m->qr);
-		m->overlay = OVERLAY_NONE;
-		return;
-	}
-	if (m->overlay == OVERLAY_HELP) {
-		int y, x, h, w;
-		help_geometry(m, &y, &x, &h, &w);
-		int total = rs_text_lines(m->help_text, w - 4);
-		/* Space pages on, as in a pager. */
-		if (ch == ' ' && rs_pager_key(&m->help_pager, RS_REQ_PAGE_DOWN, total, h - 2))
-			return;
-		for (size_t i = 0; i < n; i++)
-			if (rs_pager_key(&m->help_pager, reqs[i], total, h - 2))
-				return;
-		m->overlay = OVERLAY_NONE;
-		return;
-	}
-	enum rs_dialog_result r = RS_DIALOG_IGNORED;
-	for (size_t i = 0; i < n && r == RS_DIALOG_IGNORED; i++)
-		r = rs_dialog_key(&m->quit, reqs[i]);
-	if (r == RS_DIALOG_NO)
-		m->overlay = OVERLAY_NONE;
-	else if (r == RS_DIALOG_YES) {
-		m->overlay = OVERLAY_NONE;
+	if (rs_overlay_key(&m->overlay, m->rows, m->cols, reqs, n, ch) == RS_OVERLAY_QUIT_YES) {
 		m->done = true;
 		m->end = RS_END_QUIT;
 	}
@@ -402,14 +329,14 @@ static void handle_key(struct rs_manager *m, int key)
 	int ch = rs_keymap_char(key);
 	if (m->too_small) {
 		/* Nothing to act on yet; q still asks to quit (compact box). */
-		for (size_t i = 0; i < n && m->overlay != OVERLAY_QUIT; i++)
+		for (size_t i = 0; i < n && m->overlay.kind != RS_OVERLAY_QUIT; i++)
 			if (reqs[i] == RS_REQ_QUIT)
 				global_quit(m, m->cfg->ctx, reqs[i], ch);
-		if (m->overlay == OVERLAY_QUIT)
+		if (m->overlay.kind == RS_OVERLAY_QUIT)
 			overlay_key(m, reqs, n, ch);
 		return;
 	}
-	if (m->overlay != OVERLAY_NONE) {
+	if (m->overlay.kind != RS_OVERLAY_NONE) {
 		overlay_key(m, reqs, n, ch);
 		return;
 	}
@@ -483,7 +410,8 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 			handle_key(&m, key);
 			dirty = true;
 		}
-		enum rs_key_result req = cfg->take_request && !m.done && m.overlay == OVERLAY_NONE
+		bool free_to_move = !m.done && m.overlay.kind == RS_OVERLAY_NONE;
+		enum rs_key_result req = cfg->take_request && free_to_move
 						 ? cfg->take_request(cfg->ctx)
 						 : RS_KEY_IGNORED;
 		if (req != RS_KEY_IGNORED) {
@@ -496,8 +424,7 @@ enum rs_manager_end rs_manager_run(const struct rs_manager_config *cfg, int *sig
 	for (size_t i = 0; i < cfg->count; i++)
 		free(m.states[i]);
 	free(m.states);
-	free(m.help_text);
-	rs_qr_view_close(&m.qr);
+	rs_overlay_free(&m.overlay);
 	if (m.body)
 		delwin(m.body);
 	rs_loop_reset(rs_tui_loop());
