@@ -15,6 +15,8 @@
  *         stop  c while the first board flashes: after asking, the pass
  *               stops, Klipper is started again (the start takes 3 s: the
  *               child is not killed before it ends), the result says so
+ *         nostart  the pass, and Klipper's start fails: the result says so
+ *               and names the command that starts it
  *         user  not root (with_test_user.sh, no umockdev): the plan, and
  *               the sudo command instead of the question
  *         sudo  as root for a user (SUDO_USER etc., with_test_user.sh, under
@@ -261,6 +263,23 @@ static bool scenario_sudo(struct vt *t)
 	return quit(t);
 }
 
+static bool scenario_nostart(struct vt *t)
+{
+	CHECK(spawn(t), "spawn");
+	CHECK(to_plan(t, true), "to the plan");
+	EXPECT("Flash every MCU now?");
+	vt_char(t, 'y');
+	EXPECT("Not every MCU was flashed:");
+	EXPECT("ratos-setup flash --all ended with exit 1.");
+	EXPECT("mcu flashed (USB (Klipper's make flash))");
+	EXPECT("Klipper could not be started again: run 'sudo systemctl start klipper'");
+	EXPECT("p report for help");
+	show(t, "Klipper not started");
+	vt_char(t, 'p');
+	EXPECT("Report for help written:");
+	return quit(t);
+}
+
 static bool scenario_user(struct vt *t)
 {
 	CHECK(spawn(t), "spawn");
@@ -330,6 +349,8 @@ int main(int argc, char **argv)
 		 strcmp(mode, "stop") == 0 ? "FAKE_FLASH_SLEEP=60" : "FAKE_FLASH_SLEEP=0");
 	if (strcmp(mode, "stop") == 0)
 		setenv("FAKE_START_SLEEP", "3", 1); /* the wizard's child gets it */
+	if (strcmp(mode, "nostart") == 0)
+		setenv("FAKE_SYSTEMCTL_FAIL", "start", 1);
 	bool ok = set_up() && (strcmp(mode, "one") == 0 || klippy_log(V730, V730));
 	if (ok && sudo) {
 		/* The emulated devices are seen by the user as well (the wizard
@@ -345,6 +366,8 @@ int main(int argc, char **argv)
 		snprintf(env[2], sizeof(env[2]), "SUDO_UID=%s", getenv("RS_TEST_UID"));
 		setenv("SUDO_GID", getenv("RS_TEST_GID"), 1); /* the wizard inherits it */
 	}
+	/* p writes its report into the current directory. */
+	ok = ok && chdir(home) == 0;
 	if (!ok)
 		fail_at(NULL, __LINE__, "set up");
 	struct vt t = { 0 };
@@ -352,6 +375,7 @@ int main(int argc, char **argv)
 		ok = strcmp(mode, "two") == 0	 ? scenario_two(&t)
 		     : strcmp(mode, "one") == 0	 ? scenario_one(&t)
 		     : strcmp(mode, "stop") == 0 ? scenario_stop(&t)
+		     : strcmp(mode, "nostart") == 0 ? scenario_nostart(&t)
 		     : user			 ? scenario_user(&t)
 		     : sudo			 ? scenario_sudo(&t)
 						 : (fail_at(NULL, __LINE__, "mode %s", mode), false);
