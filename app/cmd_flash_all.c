@@ -252,6 +252,12 @@ static enum rs_job_state run_table(const struct rs_job_table *t, void *ctx, FILE
 	enum rs_job_state st = rs_job_run(job, cancel);
 	const struct rs_job_result *r = rs_job_result(job);
 	snprintf(msg, len, "%s", r->status.message ? r->status.message : rs_job_state_name(st));
+	/* The start of Klipper is start_job's finally step: the engine keeps
+	 * the job's state when a finally step fails, so look at it here. */
+	if (st == RS_JOB_SUCCEEDED && t == &start_job && r->finally_failed) {
+		st = RS_JOB_FAILED;
+		snprintf(msg, len, "systemctl start failed; see the lines above");
+	}
 	rs_job_free(job);
 	return st;
 }

@@ -45,5 +45,6 @@ int rs_cmd_wizard(struct rs_app *app, int argc, char **argv)
 	int rc = rs_app_lock(app, NULL, "wizard");
 	if (rc != RS_EXIT_OK)
 		return rc;
+	opts.lock_fd = app->lock.main_fd;
 	return rs_wizard_run(&opts);
 }

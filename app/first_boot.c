@@ -84,6 +84,7 @@ int rs_first_boot_run(struct rs_app *app, struct rs_wizard_options *opts)
 		return rc;
 	bool finished = false;
 	opts->finished = &finished;
+	opts->lock_fd = app->lock.main_fd;
 	rc = rs_wizard_run(opts);
 	if (finished)
 		return mark("finished") ? 1 : rc;

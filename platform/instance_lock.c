@@ -143,6 +143,32 @@ static bool find_live_command(const char *dir, struct rs_lock_holder *h)
 	return found;
 }
 
+/* The lock the parent handed on (RS_LOCK_FD_ENV), or -1. */
+static int handed_lock(const char *main_path)
+{
+	const char *v = getenv(RS_LOCK_FD_ENV);
+	char *end = NULL;
+	long fd = v ? strtol(v, &end, 10) : -1;
+	bool named = v && *v && end && *end == '\0' && fd > 2 && fd < 65536;
+	unsetenv(RS_LOCK_FD_ENV);
+	if (!named)
+		return -1;
+	struct stat held, file;
+	if (fstat((int)fd, &held) != 0 || !S_ISREG(held.st_mode) || lstat(main_path, &file) != 0 ||
+	    held.st_dev != file.st_dev || held.st_ino != file.st_ino)
+		return -1;
+	/* Checked before flock: converting a shared lock someone else handed
+	 * us by mistake would drop it. The record is only written by an
+	 * exclusive holder. */
+	struct rs_lock_holder h;
+	read_holder(main_path, &h);
+	if (h.pid != (long)getppid() || flock((int)fd, LOCK_EX | LOCK_NB) != 0)
+		return -1;
+	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0)
+		return -1;
+	return (int)fd;
+}
+
 enum rs_lock_result rs_lock_take(struct rs_lock *l, const char *resource, const char *command,
 				 struct rs_lock_holder *holder, struct rs_errors *errs)
 {
@@ -159,7 +185,10 @@ enum rs_lock_result rs_lock_take(struct rs_lock *l, const char *resource, const 
 		failed = dir;
 		goto out;
 	}
-	rc = lock_file(main_path, resource ? LOCK_SH : LOCK_EX, &l->main_fd, &err);
+	if (resource && (l->main_fd = handed_lock(main_path)) >= 0)
+		rc = RS_LOCK_TAKEN; /* the wizard that runs us holds it for us */
+	else
+		rc = lock_file(main_path, resource ? LOCK_SH : LOCK_EX, &l->main_fd, &err);
 	if (rc == RS_LOCK_BUSY) {
 		read_holder(main_path, holder);
 		struct rs_lock_holder cmd;

@@ -34,6 +34,18 @@ struct rs_lock_holder {
 
 enum rs_lock_result { RS_LOCK_TAKEN, RS_LOCK_BUSY, RS_LOCK_ERROR };
 
+/* The wizard runs `ratos-setup flash --all` as its child while it holds
+ * ratos-setup.lock exclusively; the child would be refused its shared lock.
+ * So the wizard hands its lock on: the locked file stays open in the child
+ * and this variable names the fd. A command's rs_lock_take accepts it as its
+ * hold on ratos-setup.lock only when that fd is the very lock file, the file
+ * records our parent as its holder, and flock(LOCK_EX) succeeds on it (only
+ * the open file that already holds the lock gets it while the wizard runs).
+ * Anything else is ignored and the lock is taken as usual. The variable is
+ * removed from the environment either way, and an accepted fd is made
+ * close-on-exec: the child's own children get no hold on the lock. */
+#define RS_LOCK_FD_ENV "RATOS_SETUP_LOCK_FD"
+
 /* Takes the wizard's lock (resource NULL) or a command's (resource "sdcard",
  * "build-<id>"); command is what the file records. BUSY fills holder; ERROR
  * adds to errs. */

@@ -18,7 +18,7 @@
 /* The wizard, in the order of the model's steps (core/wizard_model.h):
  * steps that do not apply to the chosen board are skipped by the manager
  * (each screen's applies() asks the model). */
-static const struct rs_screen_ops *const wizard_screens[RS_STEP_COUNT] = {
+static const struct rs_screen_ops *const wizard_screens[RS_STEP_COUNT + 1] = {
 	&rs_screen_welcome,
 	&rs_screen_board,
 	&rs_screen_jumpers,
@@ -27,6 +27,8 @@ static const struct rs_screen_ops *const wizard_screens[RS_STEP_COUNT] = {
 	&rs_screen_firmware,
 	&rs_screen_flash,
 	&rs_screen_sdcard,
+	/* Not a step: opened from the welcome screen only (screens/flash_all.h). */
+	&rs_screen_flash_all,
 };
 
 const struct rs_board *rs_wizard_board(const struct rs_wizard *w)
@@ -102,8 +104,9 @@ static void on_step(void *ctx, const char *screen_id)
 {
 	struct rs_wizard *w = ctx;
 	rs_log("wizard step: %s", screen_id);
-	/* The welcome screen must not overwrite a state not yet resumed. */
-	if (w->resume_offered)
+	/* The welcome screen must not overwrite a state not yet resumed; a
+	 * screen that is no step is no place to resume at. */
+	if (w->resume_offered || strcmp(screen_id, rs_screen_flash_all.id) == 0)
 		return;
 	snprintf(w->st.step, sizeof(w->st.step), "%s", screen_id);
 	rs_wizard_note_premises(w);
@@ -186,7 +189,8 @@ int rs_wizard_run(const struct rs_wizard_options *opts)
 			       .connected_id = opts->connected_id,
 			       .klipper_dir = opts->klipper_dir,
 			       .boards_dir = opts->boards_dir,
-			       .version = opts->version };
+			       .version = opts->version,
+			       .lock_fd = opts->lock_fd > 2 ? opts->lock_fd : -1 };
 	for (size_t i = 0; i < RS_STEP_COUNT; i++)
 		if (strcmp(wizard_screens[i]->id, rs_step_id((enum rs_step)i)) != 0)
 			abort(); /* the screens are out of step with the model */

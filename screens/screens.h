@@ -22,6 +22,8 @@ struct rs_wizard_options {
 	/* For the help report: --boards-dir (NULL: the default search) and
 	 * ratos-setup's version. */
 	const char *boards_dir, *version;
+	/* ratos-setup.lock as the wizard holds it, or -1 (0: none either). */
+	int lock_fd;
 };
 
 /* Runs the wizard on the terminal. Returns an exit code (0 done or quit,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "platform/doctor.h"
+#include "screens/flash_all.h"
 #include "screens/report_key.h"
 #include "screens/update.h"
 #include "screens/wizard.h"
@@ -130,6 +131,14 @@ static int draw_doctor(WINDOW *w, const struct rs_wizard *wz, int y, int width)
 		rs_tui_put(w, y++, 12, width - 10, line);
 		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
 	}
+	size_t behind = rs_wizard_mcus_behind(wz);
+	if (behind > 1) {
+		snprintf(line, sizeof(line), "a: all %zu MCUs in one pass (ratos-setup flash --all)",
+			 behind);
+		wattron(w, rs_tui_style(RS_STYLE_TITLE));
+		rs_tui_put(w, y++, 12, width - 10, line);
+		wattroff(w, rs_tui_style(RS_STYLE_TITLE));
+	}
 	return y;
 }
 
@@ -252,6 +261,7 @@ enum {
 	MODE_FRESH = 1u << 1,  /* nothing to resume: Enter starts */
 	MODE_FIX = 1u << 2,    /* the last Klipper start named a board to fix */
 	MODE_TROUBLE = 1u << 3, /* Klipper's last start failed or an MCU is behind: p reports */
+	MODE_FIX_ALL = 1u << 4, /* more than one MCU is behind: a does them all */
 };
 
 static unsigned mode(const void *st, const void *ctx)
@@ -259,7 +269,7 @@ static unsigned mode(const void *st, const void *ctx)
 	(void)st;
 	const struct rs_wizard *w = ctx;
 	return (w->resume_offered ? MODE_RESUME : MODE_FRESH) | (w->fix_board ? MODE_FIX : 0) |
-	       (trouble(w) ? MODE_TROUBLE : 0);
+	       (trouble(w) ? MODE_TROUBLE : 0) | (rs_wizard_mcus_behind(w) > 1 ? MODE_FIX_ALL : 0);
 }
 
 static enum rs_key_result key_start(void *st, void *ctx, enum rs_request req, int ch)
@@ -307,6 +317,14 @@ static enum rs_key_result key_fix(void *st, void *ctx, enum rs_request req, int 
 	return rs_wizard_fix_it(ctx);
 }
 
+static enum rs_key_result key_fix_all(void *st, void *ctx, enum rs_request req, int ch)
+{
+	(void)st;
+	(void)req;
+	(void)ch;
+	return rs_wizard_fix_all(ctx);
+}
+
 static enum rs_key_result key_scroll(void *st, void *ctx, enum rs_request req, int ch)
 {
 	(void)ch;
@@ -322,6 +340,8 @@ static const struct rs_key_binding keys[] = {
 	{ { RS_REQ_FIX }, "f", "fix it", false, key_fix, MODE_FIX },
 	{ { RS_REQ_REPORT }, RS_REPORT_LEGEND, false, key_report, MODE_TROUBLE },
 	{ { RS_REQ_ACCEPT }, "Enter", "start", false, key_start, MODE_FRESH },
+	/* After Enter: on a narrow footer the line above the footer names it. */
+	{ { RS_REQ_FIX_ALL }, "a", "fix all", false, key_fix_all, MODE_FIX_ALL },
 	{ { RS_REQ_UP, RS_REQ_DOWN }, "Up/Down", "scroll", true, key_scroll, 0 },
 	{ { 0 }, NULL, NULL, false, NULL, 0 },
 };
@@ -338,7 +358,10 @@ const struct rs_screen_ops rs_screen_welcome = {
 		"n starts over. After a Klipper update it shows, per MCU, what the last Klipper "
 		"start said (as 'ratos-setup doctor'); when a board needs new firmware, f goes "
 		"straight to its build and, for SD-card boards, on to the card, past the hardware "
-		"steps already confirmed for it.",
+		"steps already confirmed for it. When more than one MCU needs new firmware (a "
+		"toolboard too, the Pi's own MCU), a runs 'ratos-setup flash --all' for all of "
+		"them in one pass: first its plan, then, after asking, the pass itself, with "
+		"Klipper stopped once and started again at the end; it needs sudo.",
 	.is_step = false,
 	.state_size = sizeof(struct welcome),
 	.keys = keys,

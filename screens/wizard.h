@@ -50,6 +50,10 @@ struct rs_wizard {
 	 * NULL until looked at; the board "fix it" leads to, or NULL. */
 	struct rs_doctor_report *doctor;
 	const struct rs_board *fix_board;
+	/* The "all MCUs" screen is open (screens/flash_all.h); the wizard's
+	 * ratos-setup.lock, handed on to the flash --all it runs (-1: none). */
+	bool flash_all_open;
+	int lock_fd;
 	/* For the help report (screens/report_key.h): what ratos-setup was
 	 * started with, and the line that says where the last one went. */
 	const char *boards_dir, *version;
@@ -80,6 +84,7 @@ extern const struct rs_screen_ops rs_screen_summary;
 extern const struct rs_screen_ops rs_screen_firmware;
 extern const struct rs_screen_ops rs_screen_flash;
 extern const struct rs_screen_ops rs_screen_sdcard;
+extern const struct rs_screen_ops rs_screen_flash_all;
 
 
 #endif

@@ -38,6 +38,7 @@ static const struct row keymap[] = {
 	{ { 'f', 'F' }, { RS_REQ_TYPE, RS_REQ_FIX } },
 	{ { KEY_F(2) }, { RS_REQ_LINK } },
 	{ { 'p', 'P' }, { RS_REQ_TYPE, RS_REQ_REPORT } },
+	{ { 'a', 'A' }, { RS_REQ_TYPE, RS_REQ_FIX_ALL } },
 };
 
 int rs_keymap_char(int key)

@@ -37,6 +37,7 @@ enum rs_request {
 	RS_REQ_FIX,       /* f: fix it */
 	RS_REQ_LINK,      /* F2: the screen's link as a QR code */
 	RS_REQ_REPORT,    /* p: write the report to ask for help */
+	RS_REQ_FIX_ALL,   /* a: fix every MCU in one pass */
 	RS_REQ_TYPE,      /* a printable character, for a text field */
 	RS_REQ_COUNT,
 };

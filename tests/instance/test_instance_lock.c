@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,85 @@ static void test_take_over_only_from_a_holder_that_is_gone(void **state)
 	stop(h.held, false);
 }
 
+/* A child of ours that runs `flash --all` with fd named in RS_LOCK_FD_ENV:
+ * what its rs_lock_take answers (exit 4 taken through fd, 0 taken its own
+ * way, 1 busy, 2 error), and whether the variable was gone and a taken fd
+ * close-on-exec afterwards (exit 3 when not). */
+static int child_takes_with(int fd)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char n[16];
+		snprintf(n, sizeof(n), "%d", fd);
+		setenv(RS_LOCK_FD_ENV, n, 1);
+		struct rs_lock l;
+		struct rs_lock_holder who;
+		struct rs_errors errs = { 0 };
+		enum rs_lock_result r = rs_lock_take(&l, "flash-all", "flash --all", &who, &errs);
+		if (getenv(RS_LOCK_FD_ENV))
+			_exit(3);
+		if (r == RS_LOCK_TAKEN && l.main_fd == fd)
+			_exit(fcntl(fd, F_GETFD) & FD_CLOEXEC ? 4 : 3);
+		_exit(r == RS_LOCK_TAKEN ? 0 : r == RS_LOCK_BUSY ? 1 : 2);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void test_the_wizard_hands_its_lock_to_its_child(void **state)
+{
+	(void)state;
+	struct rs_lock w;
+	struct rs_lock_holder who;
+	assert_int_equal(take(&w, NULL, &who), RS_LOCK_TAKEN);
+	/* Without the hand-over its own child is refused like anyone. */
+	assert_int_equal(child_takes_with(-1), 1);
+	/* With it, the child holds the lock through the wizard's open file. */
+	assert_int_equal(child_takes_with(w.main_fd), 4);
+	/* The wizard still holds it exclusively afterwards. */
+	struct holder other;
+	start_holder(&other, "sdcard", false);
+	assert_int_equal(other.held, 0);
+	stop(other.pid, true);
+	rs_lock_release(&w);
+}
+
+static void test_a_forged_hand_over_is_ignored(void **state)
+{
+	(void)state;
+	struct rs_lock w;
+	struct rs_lock_holder who;
+	assert_int_equal(take(&w, NULL, &who), RS_LOCK_TAKEN);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/ratos-setup/ratos-setup.lock", dir);
+	/* The lock file opened anew: the same file, but not the open file that
+	 * holds the lock. */
+	int fresh = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fresh > 2);
+	assert_int_equal(child_takes_with(fresh), 1);
+	/* Another file altogether. */
+	int other = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(child_takes_with(other), 1);
+	/* Not a number, or stdin. */
+	assert_int_equal(child_takes_with(0), 1);
+	close(other);
+	close(fresh);
+	rs_lock_release(&w);
+	/* The real lock's fd, handed on by a process that is not the holder the
+	 * file records (the wizard is gone): ignored, the usual path runs and
+	 * takes it shared. */
+	struct holder wiz;
+	start_holder(&wiz, NULL, false);
+	stop(wiz.pid, true);
+	int stale = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(stale > 2);
+	assert_int_equal(child_takes_with(stale), 0);
+	close(stale);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +305,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commands_against_the_wizard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_take_over_only_from_a_holder_that_is_gone, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_the_wizard_hands_its_lock_to_its_child, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_a_forged_hand_over_is_ignored, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
