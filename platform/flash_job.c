@@ -205,7 +205,8 @@ static bool fallback(const void *vctx)
 static int wait_dfu_short(void *vctx)
 {
 	struct rs_flash_ctx *c = vctx;
-	return rs_flash_wait(RS_WAIT_DFU, c->board, NULL, c->wait_seconds < 10 ? c->wait_seconds : 10);
+	return rs_flash_wait(RS_WAIT_DFU, c->board, NULL, c->wait_seconds < 10 ? c->wait_seconds : 10,
+			     NULL);
 }
 
 static struct rs_job_verdict dfu_appeared_done(void *vctx, int code)
@@ -290,10 +291,10 @@ static struct rs_job_verdict dfu_util_done(void *vctx, int code)
 static int wait_dfu_long(void *vctx)
 {
 	struct rs_flash_ctx *c = vctx;
-	printf("Waiting for the board in DFU mode (%s), up to %d s...\n", RS_DFU_DEVICE,
-	       c->wait_seconds);
-	fflush(stdout);
-	return rs_flash_wait(RS_WAIT_DFU, c->board, NULL, c->wait_seconds);
+	char prompt[128];
+	snprintf(prompt, sizeof(prompt), "Waiting for the board in DFU mode (%s), up to %d s...",
+		 RS_DFU_DEVICE, c->wait_seconds);
+	return rs_flash_wait(RS_WAIT_DFU, c->board, NULL, c->wait_seconds, prompt);
 }
 
 static int wait_back(void *vctx)
@@ -303,11 +304,10 @@ static int wait_back(void *vctx)
 	if (dfu)
 		printf("%s, then press the board's reset button (or power-cycle it).\n",
 		       c->board->dfu_boot0_jumper ? "Remove the BOOT0 jumper" : "Release the BOOT button");
-	printf("Waiting for the board on USB running Klipper...\n");
 	fflush(stdout);
 	/* After DFU the by-id link is the new firmware's: find it by serial. */
 	return rs_flash_wait(RS_WAIT_BACK, c->board, dfu ? NULL : c->device,
-			     dfu ? c->wait_seconds : 60);
+			     dfu ? c->wait_seconds : 60, "Waiting for the board on USB running Klipper...");
 }
 
 static struct rs_job_verdict back_done(void *vctx, int code)
@@ -323,11 +323,14 @@ static struct rs_job_verdict back_done(void *vctx, int code)
 static int wait_power_cycle(void *vctx)
 {
 	struct rs_flash_ctx *c = vctx;
-	printf("Switch the printer off and on again (or unplug the board's power and USB, "
-	       "then plug them back in): the bootloader flashes firmware.bin from the board's "
-	       "card at power-on. Waiting up to %d s...\n", c->wait_seconds);
-	fflush(stdout);
-	return rs_flash_wait(RS_WAIT_POWER_CYCLE, c->board, c->device, c->wait_seconds);
+	char prompt[300];
+	snprintf(prompt, sizeof(prompt),
+		 "Switch the printer off and on again (or unplug the board's power and USB, then "
+		 "plug them back in): the bootloader flashes firmware.bin from the board's card at "
+		 "power-on. Waiting up to %d s...", c->wait_seconds);
+	/* Printed only once the watch is open: a board switched off at once is
+	 * seen leaving. */
+	return rs_flash_wait(RS_WAIT_POWER_CYCLE, c->board, c->device, c->wait_seconds, prompt);
 }
 
 static struct rs_job_verdict power_cycle_done(void *vctx, int code)

@@ -23,7 +23,7 @@ static const struct rs_hw_board *find(const struct rs_hw_list *l, const struct r
 }
 
 int rs_flash_wait(enum rs_flash_wait_for what, const struct rs_board *b, const char *device,
-		  int seconds)
+		  int seconds, const char *prompt)
 {
 	char *why = NULL;
 	struct rs_discovery *d = rs_discovery_open(NULL, &why);
@@ -32,6 +32,8 @@ int rs_flash_wait(enum rs_flash_wait_for what, const struct rs_board *b, const c
 		free(why);
 		return 2;
 	}
+	if (prompt)
+		printf("%s\n", prompt);
 	double end = now_s() + seconds;
 	double next_note = now_s() + 15;
 	bool gone = what != RS_WAIT_POWER_CYCLE;

@@ -14,8 +14,10 @@ enum rs_flash_wait_for {
 	RS_WAIT_POWER_CYCLE /* the board gone, then back */
 };
 
-/* device: the board's by-id link, or NULL to find it by serial or MCU. */
+/* device: the board's by-id link, or NULL to find it by serial or MCU.
+ * prompt (NULL: none) is printed once the watch is open: what the user does
+ * after reading it, even at once, is seen. */
 int rs_flash_wait(enum rs_flash_wait_for what, const struct rs_board *b, const char *device,
-		  int seconds);
+		  int seconds, const char *prompt);
 
 #endif
